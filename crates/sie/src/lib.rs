@@ -1,0 +1,2 @@
+//! Placeholder; see ARCHITECTURE.md.
+#![deny(missing_docs)]
