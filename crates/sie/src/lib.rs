@@ -1,2 +1,109 @@
-//! Placeholder; see ARCHITECTURE.md.
+//! SIE 1–4 reader and writer: the Swedish standard format for exporting ledgers.
+//!
+//! The crate knows nothing of reports, databases or the web. Entry points:
+//! - [`parse`]: whole-buffer reader with every check, returning the data and diagnostics.
+//! - [`SieReader`]: streaming reader over any [`std::io::BufRead`], yielding vouchers one by
+//!   one with memory bounded by the largest voucher.
+//! - [`write`]: writer for types 1–4 in CP437 with `#KSUMMA`.
+//! - [`balances`]: account balances per month derived from vouchers, `#PSALDO` or `#RES`/`#UB`.
 #![deny(missing_docs)]
+
+pub mod amount;
+pub mod date;
+pub mod diagnostic;
+pub mod encoding;
+pub mod model;
+
+pub use amount::{Amount, NumberError, Quantity};
+pub use date::{Date, Period};
+pub use diagnostic::{Code, Diagnostic, Severity, SieError};
+pub use encoding::Encoding;
+pub use model::*;
+
+/// How to read a file.
+#[derive(Debug, Clone)]
+pub struct ParseOptions {
+    /// File name used in diagnostics.
+    pub path: String,
+    /// Strict (default): data problems such as unbalanced vouchers are errors. Lenient: they
+    /// are warnings, and the data is read on. Syntax problems are errors in both modes; the
+    /// reader never stops at the first problem either way.
+    pub strict: bool,
+    /// Force an encoding instead of detecting it.
+    pub encoding: Option<Encoding>,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            path: "<input>".to_string(),
+            strict: true,
+            encoding: None,
+        }
+    }
+}
+
+impl ParseOptions {
+    /// Strict options naming `path` in diagnostics.
+    pub fn new(path: impl Into<String>) -> Self {
+        ParseOptions {
+            path: path.into(),
+            ..ParseOptions::default()
+        }
+    }
+
+    /// The same options in lenient mode.
+    pub fn lenient(mut self) -> Self {
+        self.strict = false;
+        self
+    }
+}
+
+/// The result of reading a file: what was read, every problem found, and the encoding used.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The data.
+    pub file: SieFile,
+    /// Errors and warnings in file order (file-wide checks last).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The encoding the text was decoded with.
+    pub encoding: Encoding,
+}
+
+impl Parsed {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+
+    /// The file, or the first error.
+    pub fn into_result(self) -> Result<SieFile, SieError> {
+        match self.diagnostics.iter().find(|d| d.is_error()) {
+            Some(d) => Err(SieError::from(d)),
+            None => Ok(self.file),
+        }
+    }
+}
+
+/// Reads a whole SIE file from memory, with every check. Never panics; see [`Parsed`].
+pub fn parse(bytes: &[u8], options: &ParseOptions) -> Parsed {
+    // Skeleton: the reader lands in the next commit.
+    let _ = bytes;
+    Parsed {
+        file: SieFile::default(),
+        diagnostics: vec![Diagnostic {
+            severity: Severity::Error,
+            path: options.path.clone(),
+            line: 0,
+            column: 0,
+            message: "reader not implemented yet".into(),
+            code: Code::Syntax,
+        }],
+        encoding: Encoding::Cp437,
+    }
+}
