@@ -1,2 +1,19 @@
-//! Placeholder; see ARCHITECTURE.md.
+//! Renders a delar [`Report`](delar_core::report::Report) as HTML, Markdown and JSON.
+//!
+//! Every function takes the typed report and returns the document as a string (or a JSON
+//! value); writing files is the caller's business. The outputs are deterministic: the
+//! same report always gives the same bytes.
+//!
+//! - [`html::report`] and [`html::memo`]: self-contained, print-ready HTML documents.
+//! - [`markdown::report`] and [`markdown::memo`]: GitHub-flavoured Markdown.
+//! - [`json::report`] and [`json::to_string_pretty`]: the figures in the shape of
+//!   `seed-figures.json`.
+//! - [`format`]: the Swedish number formatting all of them use.
 #![deny(missing_docs)]
+
+mod common;
+pub mod format;
+pub mod html;
+pub mod json;
+pub mod markdown;
+mod markdown_html;
