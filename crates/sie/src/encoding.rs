@@ -72,6 +72,15 @@ pub fn detect(bytes: &[u8]) -> Option<Encoding> {
     }
 }
 
+/// Like [`detect`], but `None` also when the bytes hold no letter that tells CP437 from
+/// Windows-1252 (used on single lines by the streaming reader).
+pub(crate) fn detect_confident(bytes: &[u8]) -> Option<Encoding> {
+    match detect(bytes)? {
+        Encoding::Cp437 if !bytes.iter().any(|b| CP437_LETTERS.contains(b)) => None,
+        e => Some(e),
+    }
+}
+
 /// Decodes one field in `encoding`. ASCII is borrowed without copying.
 pub fn decode(bytes: &[u8], encoding: Encoding) -> Cow<'_, str> {
     if bytes.is_ascii() {

@@ -9,16 +9,23 @@
 #![deny(missing_docs)]
 
 pub mod amount;
+pub mod balances;
 pub mod date;
 pub mod diagnostic;
 pub mod encoding;
 pub mod model;
+mod parser;
+pub mod reader;
+pub mod writer;
 
 pub use amount::{Amount, NumberError, Quantity};
+pub use balances::{balances, BalanceRow, BalanceSource, Balances, TransAggregator};
 pub use date::{Date, Period};
 pub use diagnostic::{Code, Diagnostic, Severity, SieError};
 pub use encoding::Encoding;
 pub use model::*;
+pub use reader::SieReader;
+pub use writer::write;
 
 /// How to read a file.
 #[derive(Debug, Clone)]
@@ -92,18 +99,5 @@ impl Parsed {
 
 /// Reads a whole SIE file from memory, with every check. Never panics; see [`Parsed`].
 pub fn parse(bytes: &[u8], options: &ParseOptions) -> Parsed {
-    // Skeleton: the reader lands in the next commit.
-    let _ = bytes;
-    Parsed {
-        file: SieFile::default(),
-        diagnostics: vec![Diagnostic {
-            severity: Severity::Error,
-            path: options.path.clone(),
-            line: 0,
-            column: 0,
-            message: "reader not implemented yet".into(),
-            code: Code::Syntax,
-        }],
-        encoding: Encoding::Cp437,
-    }
+    parser::parse_buffer(bytes, options)
 }

@@ -1,0 +1,1494 @@
+//! The line-level SIE parser shared by the whole-buffer and the streaming readers.
+
+use crate::amount::{Amount, NumberError, Quantity};
+use crate::date::{Date, Period};
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::encoding::{self, Encoding};
+use crate::model::*;
+use crate::{ParseOptions, Parsed};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
+
+/// Kind of a field on a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// An unquoted word.
+    Word,
+    /// A quoted string (`start..end` excludes the quotes).
+    Quoted,
+    /// An object list (`start..end` excludes the braces).
+    List,
+    /// A `{` that ends the line (a voucher body opened on the `#VER` line).
+    Open,
+}
+
+/// One field of a line, as byte offsets into the line.
+#[derive(Debug, Clone, Copy)]
+struct Field {
+    kind: Kind,
+    start: u32,
+    end: u32,
+    /// Contains `\"` to unescape.
+    escaped: bool,
+}
+
+/// A syntax problem found while splitting a line into fields.
+struct SplitError {
+    offset: usize,
+    message: &'static str,
+    /// Whether the record cannot be used (an open object list); an open quote is read to
+    /// the end of the line and only warned about.
+    fatal: bool,
+}
+
+#[inline]
+fn is_space(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// Splits `line` into fields. On an unterminated quote or list the field runs to the end of
+/// the line and an error is returned alongside.
+fn split(line: &[u8], out: &mut Vec<Field>) -> Option<SplitError> {
+    out.clear();
+    let n = line.len();
+    let mut i = 0usize;
+    let mut err = None;
+    while i < n {
+        let b = line[i];
+        if is_space(b) {
+            i += 1;
+            continue;
+        }
+        match b {
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                let mut escaped = false;
+                loop {
+                    match memchr::memchr(b'"', &line[j..]) {
+                        Some(k) => {
+                            let q = j + k;
+                            if q > start && line[q - 1] == b'\\' {
+                                escaped = true;
+                                j = q + 1;
+                                continue;
+                            }
+                            out.push(Field {
+                                kind: Kind::Quoted,
+                                start: start as u32,
+                                end: q as u32,
+                                escaped,
+                            });
+                            i = q + 1;
+                            break;
+                        }
+                        None => {
+                            out.push(Field {
+                                kind: Kind::Quoted,
+                                start: start as u32,
+                                end: n as u32,
+                                escaped,
+                            });
+                            err.get_or_insert(SplitError {
+                                offset: i,
+                                message: "a quoted text has no closing quote",
+                                fatal: false,
+                            });
+                            i = n;
+                            break;
+                        }
+                    }
+                }
+            }
+            b'{' => {
+                let start = i + 1;
+                let mut j = start;
+                let mut in_quote = false;
+                let mut close = None;
+                while j < n {
+                    match line[j] {
+                        b'"' if !(in_quote && line[j - 1] == b'\\') => in_quote = !in_quote,
+                        b'}' if !in_quote => {
+                            close = Some(j);
+                            break;
+                        }
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                match close {
+                    Some(c) => {
+                        out.push(Field {
+                            kind: Kind::List,
+                            start: start as u32,
+                            end: c as u32,
+                            escaped: false,
+                        });
+                        i = c + 1;
+                    }
+                    None if line[start..].iter().all(|&c| is_space(c)) => {
+                        out.push(Field {
+                            kind: Kind::Open,
+                            start: start as u32,
+                            end: start as u32,
+                            escaped: false,
+                        });
+                        i = n;
+                    }
+                    None => {
+                        out.push(Field {
+                            kind: Kind::List,
+                            start: start as u32,
+                            end: n as u32,
+                            escaped: false,
+                        });
+                        err.get_or_insert(SplitError {
+                            offset: i,
+                            message: "an object list has no closing `}`",
+                            fatal: true,
+                        });
+                        i = n;
+                    }
+                }
+            }
+            _ => {
+                let start = i;
+                while i < n && !is_space(line[i]) {
+                    i += 1;
+                }
+                out.push(Field {
+                    kind: Kind::Word,
+                    start: start as u32,
+                    end: i as u32,
+                    escaped: false,
+                });
+            }
+        }
+    }
+    err
+}
+
+/// The bytes of a field with `\"` unescaped.
+fn field_bytes<'a>(line: &'a [u8], f: &Field) -> Cow<'a, [u8]> {
+    let raw = &line[f.start as usize..f.end as usize];
+    if !f.escaped {
+        return Cow::Borrowed(raw);
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    let mut k = 0;
+    while k < raw.len() {
+        if raw[k] == b'\\' && k + 1 < raw.len() && raw[k + 1] == b'"' {
+            out.push(b'"');
+            k += 2;
+        } else {
+            out.push(raw[k]);
+            k += 1;
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Voucher numbers seen per series, for the duplicate check. Numeric numbers are kept as
+/// merged ranges, so memory stays small for the usual gap-free numbering.
+#[derive(Default)]
+struct VoucherKeys {
+    ranges: FxHashMap<u32, std::collections::BTreeMap<u64, u64>>,
+    other: FxHashSet<(u32, Box<str>)>,
+}
+
+impl VoucherKeys {
+    /// Records `number` in `series`; false when it was already there.
+    fn insert(&mut self, series: u32, number: &str) -> bool {
+        let n = match number.parse::<u64>() {
+            Ok(n) if n < u64::MAX && !number.starts_with('0') || number == "0" => n,
+            _ => return self.other.insert((series, number.into())),
+        };
+        let map = self.ranges.entry(series).or_default();
+        let below = map.range(..=n).next_back().map(|(&s, &e)| (s, e));
+        if let Some((_, e)) = below {
+            if n <= e {
+                return false;
+            }
+        }
+        let above = map.get(&(n + 1)).copied();
+        match below {
+            Some((s, e)) if e + 1 == n => {
+                let end = match above {
+                    Some(ae) => {
+                        map.remove(&(n + 1));
+                        ae
+                    }
+                    None => n,
+                };
+                map.insert(s, end);
+            }
+            _ => {
+                let end = match above {
+                    Some(ae) => {
+                        map.remove(&(n + 1));
+                        ae
+                    }
+                    None => n,
+                };
+                map.insert(n, end);
+            }
+        }
+        true
+    }
+}
+
+/// State of the `#KSUMMA` computation.
+#[derive(Default)]
+struct Checksum {
+    active: bool,
+    opened: bool,
+    open_line: u32,
+    hasher: crc32fast::Hasher,
+    scratch: Vec<u8>,
+}
+
+/// Where we are in a voucher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum VerState {
+    /// Not in a voucher.
+    None,
+    /// `#VER` read, `{` expected.
+    AwaitOpen,
+    /// Inside `{ … }`.
+    Open,
+}
+
+/// Per-symbol facts kept by dense index.
+#[derive(Default, Clone, Copy)]
+struct SymInfo {
+    declared: bool,
+    /// First use in a voucher row (line, column), 0 when unused.
+    first_use: (u32, u32),
+}
+
+/// The parser: fed one line at a time, it fills a [`SieFile`] (without vouchers, which it
+/// hands back) and a list of diagnostics.
+pub(crate) struct Core {
+    path: String,
+    strict: bool,
+    pub(crate) encoding: Encoding,
+    /// Whether the encoding is known (detected, forced, or decided by a non-ASCII line).
+    pub(crate) encoding_known: bool,
+    pub(crate) file: SieFile,
+    pub(crate) diags: Vec<Diagnostic>,
+    interner: FxHashMap<Box<[u8]>, u32>,
+    syms: Vec<Sym>,
+    info: Vec<SymInfo>,
+    account_index: FxHashMap<u32, usize>,
+    voucher_keys: VoucherKeys,
+    voucher: Option<Voucher>,
+    state: VerState,
+    damaged: bool,
+    /// The last row was an `#RTRANS` whose `#TRANS` copy may follow.
+    after_added: bool,
+    ksumma: Checksum,
+    fields: Vec<Field>,
+    pub(crate) line_no: u32,
+    pub(crate) records: u64,
+    seen_record: bool,
+    not_sie: bool,
+}
+
+/// Whether a record label is known (all of SIE 4 for types 1–4).
+fn is_known(label: &[u8]) -> bool {
+    matches!(
+        label,
+        b"#FLAGGA"
+            | b"#FORMAT"
+            | b"#SIETYP"
+            | b"#PROGRAM"
+            | b"#GEN"
+            | b"#PROSA"
+            | b"#FTYP"
+            | b"#FNR"
+            | b"#ORGNR"
+            | b"#BKOD"
+            | b"#ADRESS"
+            | b"#FNAMN"
+            | b"#RAR"
+            | b"#TAXAR"
+            | b"#OMFATTN"
+            | b"#KPTYP"
+            | b"#VALUTA"
+            | b"#KONTO"
+            | b"#KTYP"
+            | b"#ENHET"
+            | b"#SRU"
+            | b"#DIM"
+            | b"#UNDERDIM"
+            | b"#OBJEKT"
+            | b"#IB"
+            | b"#UB"
+            | b"#OIB"
+            | b"#OUB"
+            | b"#RES"
+            | b"#PSALDO"
+            | b"#PBUDGET"
+            | b"#VER"
+            | b"#TRANS"
+            | b"#RTRANS"
+            | b"#BTRANS"
+            | b"#KSUMMA"
+    )
+}
+
+/// Result type of record handlers: `Err` carries (field index or column offset, message, code).
+type RecResult<T> = Result<T, Problem>;
+
+/// A problem with a record, pointing at a byte offset of the line.
+struct Problem {
+    offset: usize,
+    message: String,
+    code: Code,
+}
+
+impl Core {
+    pub(crate) fn new(options: &ParseOptions) -> Core {
+        Core {
+            path: options.path.clone(),
+            strict: options.strict,
+            encoding: options.encoding.unwrap_or_default(),
+            encoding_known: options.encoding.is_some(),
+            file: SieFile::default(),
+            diags: Vec::new(),
+            interner: FxHashMap::default(),
+            syms: Vec::new(),
+            info: Vec::new(),
+            account_index: FxHashMap::default(),
+            voucher_keys: VoucherKeys::default(),
+            voucher: None,
+            state: VerState::None,
+            damaged: false,
+            after_added: false,
+            ksumma: Checksum::default(),
+            fields: Vec::with_capacity(16),
+            line_no: 0,
+            records: 0,
+            seen_record: false,
+            not_sie: false,
+        }
+    }
+
+    /// Whether the input was found not to be SIE at all (reading stops).
+    pub(crate) fn is_not_sie(&self) -> bool {
+        self.not_sie
+    }
+
+    fn column(&self, line: &[u8], offset: usize) -> u32 {
+        let offset = offset.min(line.len());
+        let col = if self.encoding == Encoding::Utf8 {
+            line[..offset]
+                .iter()
+                .filter(|&&b| (b & 0xC0) != 0x80)
+                .count()
+        } else {
+            offset
+        };
+        u32::try_from(col + 1).unwrap_or(u32::MAX)
+    }
+
+    fn push_diag(
+        &mut self,
+        severity: Severity,
+        line: u32,
+        column: u32,
+        code: Code,
+        message: String,
+    ) {
+        self.diags.push(Diagnostic {
+            severity,
+            path: self.path.clone(),
+            line,
+            column,
+            message,
+            code,
+        });
+    }
+
+    fn report(&mut self, line: &[u8], p: Problem, severity: Severity) {
+        let col = self.column(line, p.offset);
+        let ln = self.line_no;
+        self.push_diag(severity, ln, col, p.code, p.message);
+    }
+
+    /// Severity of data checks: errors in strict mode, warnings in lenient mode.
+    fn data_severity(&self) -> Severity {
+        if self.strict {
+            Severity::Error
+        } else {
+            Severity::Warning
+        }
+    }
+
+    fn intern(&mut self, bytes: &[u8]) -> u32 {
+        if let Some(&id) = self.interner.get(bytes) {
+            return id;
+        }
+        let id = u32::try_from(self.syms.len()).unwrap_or(u32::MAX);
+        let text: Sym = encoding::decode(bytes, self.encoding).into();
+        self.syms.push(text);
+        self.info.push(SymInfo::default());
+        self.interner.insert(bytes.into(), id);
+        id
+    }
+
+    fn sym_of(&mut self, line: &[u8], f: &Field) -> (u32, Sym) {
+        let id = match field_bytes(line, f) {
+            Cow::Borrowed(b) => self.intern(b),
+            Cow::Owned(b) => self.intern(&b),
+        };
+        (id, self.syms[id as usize].clone())
+    }
+
+    fn text_of(&self, line: &[u8], f: &Field) -> String {
+        match field_bytes(line, f) {
+            Cow::Borrowed(b) => encoding::decode(b, self.encoding).into_owned(),
+            Cow::Owned(b) => encoding::decode(&b, self.encoding).into_owned(),
+        }
+    }
+
+    /// Decides the encoding from one line when the prefix said nothing.
+    fn decide_encoding(&mut self, line: &[u8]) {
+        if !self.encoding_known && !line.is_ascii() {
+            if let Some(e) = encoding::detect_confident(line) {
+                self.encoding = e;
+                self.encoding_known = true;
+            }
+        }
+    }
+
+    /// Feeds one line (without its `\n`). Returns a voucher when its closing `}` is read.
+    pub(crate) fn feed_line(&mut self, raw: &[u8]) -> Option<Voucher> {
+        self.line_no = self.line_no.saturating_add(1);
+        if self.not_sie {
+            return None;
+        }
+        let mut line = raw;
+        if let [rest @ .., b'\r'] = line {
+            line = rest;
+        }
+        if self.line_no == 1 && line.starts_with(b"\xEF\xBB\xBF") {
+            line = &line[3..];
+        }
+        let lead = line.iter().position(|&b| !is_space(b) && b != 0x1A);
+        let Some(lead) = lead else {
+            return None; // blank line
+        };
+        if !self.seen_record {
+            self.seen_record = true;
+            if line[lead] != b'#' {
+                self.reject_not_sie(line, lead);
+                return None;
+            }
+        }
+        self.decide_encoding(line);
+        match line[lead] {
+            b'{' if line[lead + 1..].iter().all(|&b| is_space(b)) => {
+                self.open_brace(line, lead);
+                None
+            }
+            b'}' if line[lead + 1..].iter().all(|&b| is_space(b)) => self.close_brace(line, lead),
+            b'#' => self.record(line),
+            _ => {
+                let col = self.column(line, lead);
+                let ln = self.line_no;
+                self.push_diag(
+                    Severity::Warning,
+                    ln,
+                    col,
+                    Code::Syntax,
+                    "line is not a record (records start with `#`); it is ignored".to_string(),
+                );
+                None
+            }
+        }
+    }
+
+    fn reject_not_sie(&mut self, line: &[u8], lead: usize) {
+        self.not_sie = true;
+        let head: String = String::from_utf8_lossy(&line[lead..])
+            .chars()
+            .take(40)
+            .collect();
+        let hint = if head.starts_with('<') {
+            " It looks like an HTML page (perhaps a failed download saved under the file's name)."
+        } else {
+            ""
+        };
+        let col = self.column(line, lead);
+        let ln = self.line_no;
+        self.push_diag(
+            Severity::Error,
+            ln,
+            col,
+            Code::NotSie,
+            format!(
+                "not a SIE file: it starts with `{head}` instead of a `#` record.{hint} Export the file again from the accounting program."
+            ),
+        );
+    }
+
+    fn open_brace(&mut self, line: &[u8], lead: usize) {
+        match self.state {
+            VerState::AwaitOpen => self.state = VerState::Open,
+            _ => {
+                let p = Problem {
+                    offset: lead,
+                    message: "`{` without a preceding #VER; the line is ignored".to_string(),
+                    code: Code::Structure,
+                };
+                self.report(line, p, Severity::Error);
+            }
+        }
+    }
+
+    fn close_brace(&mut self, line: &[u8], lead: usize) -> Option<Voucher> {
+        match self.state {
+            VerState::Open => self.finish_voucher(),
+            _ => {
+                let p = Problem {
+                    offset: lead,
+                    message: "`}` without an open voucher; the line is ignored".to_string(),
+                    code: Code::Structure,
+                };
+                self.report(line, p, Severity::Error);
+                None
+            }
+        }
+    }
+
+    fn record(&mut self, line: &[u8]) -> Option<Voucher> {
+        let mut fields = std::mem::take(&mut self.fields);
+        let split_err = split(line, &mut fields);
+        let result = self.record_fields(line, &fields, split_err);
+        self.fields = fields;
+        result
+    }
+
+    fn record_fields(
+        &mut self,
+        line: &[u8],
+        fields: &[Field],
+        split_err: Option<SplitError>,
+    ) -> Option<Voucher> {
+        self.records += 1;
+        let label_f = fields[0];
+        let label_raw = &line[label_f.start as usize..label_f.end as usize];
+        let upper;
+        let label: &[u8] = if label_raw.iter().any(|b| b.is_ascii_lowercase()) {
+            upper = label_raw.to_ascii_uppercase();
+            &upper
+        } else {
+            label_raw
+        };
+        if let Some(e) = split_err {
+            if e.fatal {
+                let p = Problem {
+                    offset: e.offset,
+                    message: format!(
+                        "{}; the record is skipped; check the braces of this record",
+                        e.message
+                    ),
+                    code: Code::Syntax,
+                };
+                self.report(line, p, Severity::Error);
+                if self.state == VerState::Open {
+                    self.damaged = true;
+                }
+                return None;
+            }
+            let p = Problem {
+                offset: e.offset,
+                message: format!("{}; the text is read to the end of the line", e.message),
+                code: Code::Syntax,
+            };
+            self.report(line, p, Severity::Warning);
+        }
+
+        // #KSUMMA bookkeeping: every record between the opening and the closing #KSUMMA.
+        if label == b"#KSUMMA" {
+            self.ksumma_record(line, fields);
+            return None;
+        }
+        if self.ksumma.active {
+            self.hash_record(line, fields);
+        }
+
+        let mut finished = None;
+        let is_row = matches!(label, b"#TRANS" | b"#RTRANS" | b"#BTRANS");
+        if !is_row {
+            match self.state {
+                VerState::None => {}
+                VerState::AwaitOpen => {
+                    // A #VER without a body: keep it, empty.
+                    finished = self.finish_voucher();
+                }
+                VerState::Open => {
+                    let ln = self.line_no;
+                    let vline = self.voucher.as_ref().map_or(0, |v| v.line);
+                    self.push_diag(
+                        Severity::Error,
+                        ln,
+                        1,
+                        Code::Structure,
+                        format!("the voucher opened at line {vline} has no closing `}}` before this record; add the `}}`"),
+                    );
+                    finished = self.finish_voucher();
+                }
+            }
+        }
+
+        let res = match label {
+            b"#TRANS" => self.row(line, fields, RowKind::Normal),
+            b"#RTRANS" => self.row(line, fields, RowKind::Added),
+            b"#BTRANS" => self.row(line, fields, RowKind::Removed),
+            b"#VER" => self.ver(line, fields),
+            _ => self.header_record(label, line, fields),
+        };
+        if let Err(p) = res {
+            // Unknown and incomplete header records are warnings: the specification tells
+            // readers to ignore what they cannot use. Voucher records are errors.
+            let severity = if p.code == Code::UnknownRecord
+                || (p.code == Code::MissingField && !is_row && label != b"#VER")
+            {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
+            self.report(line, p, severity);
+        }
+        finished
+    }
+
+    fn ksumma_record(&mut self, line: &[u8], fields: &[Field]) {
+        if fields.len() < 2 {
+            if !self.ksumma.opened {
+                self.ksumma.opened = true;
+                self.ksumma.active = true;
+                self.ksumma.open_line = self.line_no;
+                self.ksumma.hasher = crc32fast::Hasher::new();
+            }
+            return;
+        }
+        let f = fields[1];
+        let text = &line[f.start as usize..f.end as usize];
+        let value = std::str::from_utf8(text)
+            .ok()
+            .and_then(|t| t.parse::<u64>().ok())
+            .and_then(|v| u32::try_from(v).ok());
+        let Some(value) = value else {
+            let p = Problem {
+                offset: f.start as usize,
+                message: "the #KSUMMA value is not a number between 0 and 4294967295".to_string(),
+                code: Code::Syntax,
+            };
+            self.report(line, p, Severity::Error);
+            return;
+        };
+        self.file.checksum = Some(value);
+        if !self.ksumma.active {
+            let p = Problem {
+                offset: f.start as usize,
+                message: "closing #KSUMMA without an opening #KSUMMA at the start of the file; the checksum cannot be verified".to_string(),
+                code: Code::Checksum,
+            };
+            self.report(line, p, Severity::Warning);
+            return;
+        }
+        self.ksumma.active = false;
+        let actual = std::mem::take(&mut self.ksumma.hasher).finalize();
+        if actual != value {
+            let sev = self.data_severity();
+            let p = Problem {
+                offset: f.start as usize,
+                message: format!(
+                    "checksum mismatch: #KSUMMA says {value} but the records from line {} compute to {actual}; the file was changed or damaged after export; export it again",
+                    self.ksumma.open_line
+                ),
+                code: Code::Checksum,
+            };
+            self.report(line, p, sev);
+        }
+    }
+
+    /// Adds a record's label and field contents (no separators, quotes or braces) to the CRC.
+    fn hash_record(&mut self, line: &[u8], fields: &[Field]) {
+        let mut scratch = std::mem::take(&mut self.ksumma.scratch);
+        scratch.clear();
+        checksum_content(line, fields, &mut scratch);
+        self.ksumma.hasher.update(&scratch);
+        self.ksumma.scratch = scratch;
+    }
+
+    /// Finishes the current voucher with its checks.
+    fn finish_voucher(&mut self) -> Option<Voucher> {
+        self.state = VerState::None;
+        self.after_added = false;
+        let v = self.voucher.take()?;
+        let damaged = std::mem::replace(&mut self.damaged, false);
+        if !damaged {
+            let sum = v.balance();
+            if !sum.is_zero() {
+                let sev = self.data_severity();
+                self.push_diag(
+                    sev,
+                    v.line,
+                    1,
+                    Code::Unbalanced,
+                    format!(
+                        "voucher {} does not balance: its rows sum to {sum} (expected 0.00); correct the voucher in the accounting program and export again",
+                        voucher_name(&v)
+                    ),
+                );
+            }
+        }
+        Some(v)
+    }
+
+    fn ver(&mut self, line: &[u8], fields: &[Field]) -> RecResult<()> {
+        let series = match fields.get(1) {
+            Some(f) => self.sym_of(line, f),
+            None => {
+                let id = self.intern(b"");
+                (id, self.syms[id as usize].clone())
+            }
+        };
+        let number = fields
+            .get(2)
+            .map(|f| self.text_of(line, f))
+            .unwrap_or_default();
+        let date_f = fields
+            .get(3)
+            .ok_or_else(|| missing(line, "#VER", "voucher date"))?;
+        let date = self.date(line, date_f, "voucher date")?;
+        let text = fields.get(4).and_then(|f| nonempty(self.text_of(line, f)));
+        let registered = match fields.get(5) {
+            Some(f) if f.end > f.start => Some(self.date(line, f, "registration date")?),
+            _ => None,
+        };
+        let signature = fields.get(6).and_then(|f| nonempty(self.text_of(line, f)));
+        let open = fields.last().is_some_and(|f| f.kind == Kind::Open);
+        // Duplicate voucher numbers within a series.
+        if !number.is_empty() {
+            if !self.voucher_keys.insert(series.0, &number) {
+                // A warning: some programs number every voucher of a series 1 (see the
+                // corpus); the data is still usable.
+                let sev = Severity::Warning;
+                let col = fields
+                    .get(2)
+                    .map_or(1, |f| self.column(line, f.start as usize));
+                let ln = self.line_no;
+                self.push_diag(
+                    sev,
+                    ln,
+                    col,
+                    Code::DuplicateVoucher,
+                    format!(
+                        "voucher number {number} appears twice in series {}; each voucher needs its own number; check the export",
+                        display_series(&series.1)
+                    ),
+                );
+            }
+        }
+        // Dates inside the current fiscal year.
+        if let Some(year) = self.file.fiscal_year(0) {
+            if !year.contains(date) {
+                let col = self.column(line, date_f.start as usize);
+                let ln = self.line_no;
+                let (s, e) = (year.start, year.end);
+                self.push_diag(
+                    Severity::Warning,
+                    ln,
+                    col,
+                    Code::DateOutsideYear,
+                    format!("voucher date {date} lies outside the fiscal year {s} – {e} (#RAR 0); check the date or the year exported"),
+                );
+            }
+        }
+        self.voucher = Some(Voucher {
+            series: series.1,
+            number,
+            date,
+            text,
+            registered,
+            signature,
+            rows: Vec::new(),
+            line: self.line_no,
+        });
+        self.damaged = false;
+        self.after_added = false;
+        self.state = if open {
+            VerState::Open
+        } else {
+            VerState::AwaitOpen
+        };
+        Ok(())
+    }
+
+    fn row(&mut self, line: &[u8], fields: &[Field], kind: RowKind) -> RecResult<()> {
+        let label = kind.label();
+        if self.state != VerState::Open {
+            if self.state == VerState::AwaitOpen {
+                // Tolerate a missing `{` after #VER.
+                self.state = VerState::Open;
+            } else {
+                return Err(Problem {
+                    offset: 0,
+                    message: format!("{label} outside a voucher; rows must stand between `{{` and `}}` after a #VER"),
+                    code: Code::Structure,
+                });
+            }
+        }
+        let r = self.row_inner(line, fields, kind);
+        match r {
+            Ok(row) => {
+                if let Some(v) = self.voucher.as_mut() {
+                    if kind == RowKind::Normal && self.after_added {
+                        self.after_added = false;
+                        if let Some(prev) = v.rows.last() {
+                            if prev.kind == RowKind::Added && same_row(prev, &row) {
+                                // The #TRANS copy written for old readers after an #RTRANS.
+                                return Ok(());
+                            }
+                        }
+                    }
+                    self.after_added = kind == RowKind::Added;
+                    v.rows.push(row);
+                }
+                Ok(())
+            }
+            Err(p) => {
+                self.damaged = true;
+                Err(p)
+            }
+        }
+    }
+
+    fn row_inner(&mut self, line: &[u8], fields: &[Field], kind: RowKind) -> RecResult<TransRow> {
+        let label = kind.label();
+        let acc_f = fields
+            .get(1)
+            .ok_or_else(|| missing(line, label, "account"))?;
+        let (acc_id, account) = self.sym_of(line, acc_f);
+        {
+            let info = &mut self.info[acc_id as usize];
+            if info.first_use.0 == 0 {
+                info.first_use = (self.line_no, acc_f.start + 1);
+            }
+        }
+        let mut i = 2;
+        let mut objects = ObjectList::new();
+        if let Some(f) = fields.get(2) {
+            if f.kind == Kind::List {
+                objects = self.objects(line, f)?;
+                i = 3;
+            }
+        }
+        let amount_f = fields
+            .get(i)
+            .ok_or_else(|| missing(line, label, "amount"))?;
+        let amount = amount(line, amount_f)?;
+        let date = match fields.get(i + 1) {
+            Some(f) if f.end > f.start => Some(self.date(line, f, "transaction date")?),
+            _ => None,
+        };
+        let text = fields
+            .get(i + 2)
+            .and_then(|f| nonempty(self.text_of(line, f)));
+        let quantity = match fields.get(i + 3) {
+            Some(f) if f.end > f.start => Some(quantity(line, f)?),
+            _ => None,
+        };
+        let signature = fields
+            .get(i + 4)
+            .and_then(|f| nonempty(self.text_of(line, f)));
+        Ok(TransRow {
+            kind,
+            account,
+            objects,
+            amount,
+            date,
+            text,
+            quantity,
+            signature,
+            line: self.line_no,
+        })
+    }
+
+    fn objects(&mut self, line: &[u8], f: &Field) -> RecResult<ObjectList> {
+        let base = f.start as usize;
+        let body = &line[base..f.end as usize];
+        let mut list = ObjectList::new();
+        if body.iter().all(|&b| is_space(b)) {
+            return Ok(list);
+        }
+        let mut inner = Vec::new();
+        if let Some(e) = split(body, &mut inner) {
+            return Err(Problem {
+                offset: base + e.offset,
+                message: format!("{} inside the object list", e.message),
+                code: Code::Syntax,
+            });
+        }
+        if inner.len() % 2 != 0 {
+            return Err(Problem {
+                offset: base,
+                message: "the object list must hold pairs of dimension number and object id, e.g. `{1 \"10\" 6 \"P1\"}`".to_string(),
+                code: Code::Syntax,
+            });
+        }
+        for pair in inner.chunks_exact(2) {
+            let dim_bytes = field_bytes(body, &pair[0]);
+            let dim = parse_u32(&dim_bytes).ok_or_else(|| Problem {
+                offset: base + pair[0].start as usize,
+                message: format!(
+                    "`{}` is not a dimension number in the object list",
+                    String::from_utf8_lossy(&dim_bytes)
+                ),
+                code: Code::Syntax,
+            })?;
+            let (_, id) = self.sym_of(body, &pair[1]);
+            list.push(dim, id);
+        }
+        Ok(list)
+    }
+
+    fn date(&self, line: &[u8], f: &Field, what: &str) -> RecResult<Date> {
+        let b = field_bytes(line, f);
+        Date::parse(&b).ok_or_else(|| Problem {
+            offset: f.start as usize,
+            message: format!(
+                "`{}` is not a valid {what}; dates are written YYYYMMDD",
+                String::from_utf8_lossy(&b)
+            ),
+            code: Code::Syntax,
+        })
+    }
+
+    fn year_index(&self, line: &[u8], f: Option<&Field>, label: &str) -> RecResult<i32> {
+        let f = f.ok_or_else(|| missing(line, label, "year index"))?;
+        let b = field_bytes(line, f);
+        std::str::from_utf8(&b)
+            .ok()
+            .and_then(|s| s.parse::<i32>().ok())
+            .ok_or_else(|| Problem {
+                offset: f.start as usize,
+                message: format!(
+                    "`{}` is not a year index (0 for the current year, -1 for the prior one)",
+                    String::from_utf8_lossy(&b)
+                ),
+                code: Code::Syntax,
+            })
+    }
+
+    fn opt_text(&self, line: &[u8], fields: &[Field], i: usize) -> Option<String> {
+        fields.get(i).and_then(|f| nonempty(self.text_of(line, f)))
+    }
+
+    fn account_entry(&mut self, id: u32, sym: Sym) -> &mut Account {
+        let idx = match self.account_index.get(&id) {
+            Some(&i) => i,
+            None => {
+                self.file.accounts.push(Account {
+                    number: sym,
+                    name: String::new(),
+                    kind: None,
+                    unit: None,
+                    sru: Vec::new(),
+                    line: 0,
+                });
+                let i = self.file.accounts.len() - 1;
+                self.account_index.insert(id, i);
+                i
+            }
+        };
+        &mut self.file.accounts[idx]
+    }
+
+    fn header_record(&mut self, label: &[u8], line: &[u8], fields: &[Field]) -> RecResult<()> {
+        let lbl = String::from_utf8_lossy(label).into_owned();
+        let need = |i: usize, what: &str| -> RecResult<Field> {
+            fields
+                .get(i)
+                .copied()
+                .ok_or_else(|| missing(line, &lbl, what))
+        };
+        match label {
+            b"#FLAGGA" => self.file.flag = Some(self.text_of(line, &need(1, "flag")?)),
+            b"#FORMAT" => self.file.format = Some(self.text_of(line, &need(1, "format")?)),
+            b"#SIETYP" => {
+                let f = need(1, "type")?;
+                let t = self.text_of(line, &f);
+                let ty = t.parse::<u8>().ok().and_then(SieType::from_number);
+                match ty {
+                    Some(ty) => self.file.sie_type = Some(ty),
+                    None => {
+                        return Err(Problem {
+                            offset: f.start as usize,
+                            message: format!("`{t}` is not a SIE type (1, 2, 3 or 4)"),
+                            code: Code::Syntax,
+                        })
+                    }
+                }
+            }
+            b"#PROGRAM" => {
+                self.file.program = Some(Program {
+                    name: self.text_of(line, &need(1, "program name")?),
+                    version: self.opt_text(line, fields, 2),
+                })
+            }
+            b"#GEN" => {
+                let date = self.date(line, &need(1, "date")?, "generation date")?;
+                self.file.generated = Some(Generated {
+                    date,
+                    signature: self.opt_text(line, fields, 2),
+                });
+            }
+            b"#PROSA" => self.file.prose = self.opt_text(line, fields, 1),
+            b"#FTYP" => self.file.company_type = self.opt_text(line, fields, 1),
+            b"#FNR" => self.file.company_id = self.opt_text(line, fields, 1),
+            b"#ORGNR" => {
+                self.file.org_number = Some(OrgNumber {
+                    number: self.text_of(line, &need(1, "organisation number")?),
+                    acquisition: self.opt_text(line, fields, 2),
+                    activity: self.opt_text(line, fields, 3),
+                })
+            }
+            b"#BKOD" => self.file.industry_code = self.opt_text(line, fields, 1),
+            b"#ADRESS" => {
+                let t = |i| self.opt_text(line, fields, i).unwrap_or_default();
+                self.file.address = Some(Address {
+                    contact: t(1),
+                    street: t(2),
+                    postal: t(3),
+                    phone: t(4),
+                });
+            }
+            b"#FNAMN" => self.file.company_name = self.opt_text(line, fields, 1),
+            b"#RAR" => {
+                let index = self.year_index(line, fields.get(1), &lbl)?;
+                let start = self.date(line, &need(2, "start date")?, "start date")?;
+                let end = self.date(line, &need(3, "end date")?, "end date")?;
+                if end < start {
+                    return Err(Problem {
+                        offset: fields[3].start as usize,
+                        message: "the fiscal year ends before it starts".to_string(),
+                        code: Code::Syntax,
+                    });
+                }
+                self.file.fiscal_years.retain(|y| y.index != index);
+                self.file
+                    .fiscal_years
+                    .push(FiscalYear { index, start, end });
+            }
+            b"#TAXAR" => {
+                let f = need(1, "year")?;
+                let t = self.text_of(line, &f);
+                self.file.tax_year = Some(t.parse::<u16>().map_err(|_| Problem {
+                    offset: f.start as usize,
+                    message: format!("`{t}` is not a year"),
+                    code: Code::Syntax,
+                })?);
+            }
+            b"#OMFATTN" => {
+                self.file.balances_through = Some(self.date(line, &need(1, "date")?, "date")?)
+            }
+            b"#KPTYP" => self.file.chart_type = self.opt_text(line, fields, 1),
+            b"#VALUTA" => self.file.currency = self.opt_text(line, fields, 1),
+            b"#KONTO" => {
+                let (id, sym) = self.sym_of(line, &need(1, "account number")?);
+                let name = self.opt_text(line, fields, 2).unwrap_or_default();
+                let ln = self.line_no;
+                self.info[id as usize].declared = true;
+                let a = self.account_entry(id, sym);
+                a.name = name;
+                a.line = ln;
+            }
+            b"#KTYP" => {
+                let (id, sym) = self.sym_of(line, &need(1, "account number")?);
+                let f = need(2, "account type")?;
+                let t = self.text_of(line, &f);
+                let kind = AccountType::from_letter(&t).ok_or_else(|| Problem {
+                    offset: f.start as usize,
+                    message: format!("`{t}` is not an account type (T, S, K or I)"),
+                    code: Code::Syntax,
+                })?;
+                self.account_entry(id, sym).kind = Some(kind);
+            }
+            b"#ENHET" => {
+                let (id, sym) = self.sym_of(line, &need(1, "account number")?);
+                let unit = self.opt_text(line, fields, 2);
+                self.account_entry(id, sym).unit = unit;
+            }
+            b"#SRU" => {
+                let (id, sym) = self.sym_of(line, &need(1, "account number")?);
+                let code = self.text_of(line, &need(2, "SRU code")?);
+                self.account_entry(id, sym).sru.push(code);
+            }
+            b"#DIM" | b"#UNDERDIM" => {
+                let f = need(1, "dimension number")?;
+                let number = self.dim_number(line, &f)?;
+                let name = self.opt_text(line, fields, 2).unwrap_or_default();
+                let parent = if label == b"#UNDERDIM" {
+                    let p = need(3, "superior dimension")?;
+                    Some(self.dim_number(line, &p)?)
+                } else {
+                    None
+                };
+                self.file.dimensions.retain(|d| d.number != number);
+                self.file.dimensions.push(Dimension {
+                    number,
+                    name,
+                    parent,
+                });
+            }
+            b"#OBJEKT" => {
+                let dimension = self.dim_number(line, &need(1, "dimension number")?)?;
+                let (_, id) = self.sym_of(line, &need(2, "object id")?);
+                let name = self.opt_text(line, fields, 3).unwrap_or_default();
+                self.file.objects.push(Object {
+                    dimension,
+                    id,
+                    name,
+                });
+            }
+            b"#IB" | b"#UB" | b"#RES" => {
+                let year = self.year_index(line, fields.get(1), &lbl)?;
+                let (_, account) = self.sym_of(line, &need(2, "account")?);
+                let amount = amount(line, &need(3, "amount")?)?;
+                let quantity = match fields.get(4) {
+                    Some(f) if f.end > f.start => Some(quantity(line, f)?),
+                    _ => None,
+                };
+                let b = Balance {
+                    year,
+                    account,
+                    amount,
+                    quantity,
+                    line: self.line_no,
+                };
+                match label {
+                    b"#IB" => self.file.opening_balances.push(b),
+                    b"#UB" => self.file.closing_balances.push(b),
+                    _ => self.file.results.push(b),
+                }
+            }
+            b"#OIB" | b"#OUB" => {
+                let year = self.year_index(line, fields.get(1), &lbl)?;
+                let (_, account) = self.sym_of(line, &need(2, "account")?);
+                let (objects, i) = self.optional_list(line, fields, 3)?;
+                let amount = amount(line, &need(i, "amount")?)?;
+                let quantity = match fields.get(i + 1) {
+                    Some(f) if f.end > f.start => Some(quantity(line, f)?),
+                    _ => None,
+                };
+                let b = ObjectBalance {
+                    year,
+                    account,
+                    objects,
+                    amount,
+                    quantity,
+                    line: self.line_no,
+                };
+                if label == b"#OIB" {
+                    self.file.object_opening_balances.push(b);
+                } else {
+                    self.file.object_closing_balances.push(b);
+                }
+            }
+            b"#PSALDO" | b"#PBUDGET" => {
+                let year = self.year_index(line, fields.get(1), &lbl)?;
+                let pf = need(2, "period")?;
+                let pb = field_bytes(line, &pf);
+                let period = Period::parse(&pb).ok_or_else(|| Problem {
+                    offset: pf.start as usize,
+                    message: format!(
+                        "`{}` is not a period; periods are written YYYYMM",
+                        String::from_utf8_lossy(&pb)
+                    ),
+                    code: Code::Syntax,
+                })?;
+                let (_, account) = self.sym_of(line, &need(3, "account")?);
+                let (objects, i) = self.optional_list(line, fields, 4)?;
+                let amount = amount(line, &need(i, "amount")?)?;
+                let quantity = match fields.get(i + 1) {
+                    Some(f) if f.end > f.start => Some(quantity(line, f)?),
+                    _ => None,
+                };
+                let p = PeriodBalance {
+                    year,
+                    period,
+                    account,
+                    objects,
+                    amount,
+                    quantity,
+                    line: self.line_no,
+                };
+                if label == b"#PSALDO" {
+                    self.file.period_balances.push(p);
+                } else {
+                    self.file.period_budgets.push(p);
+                }
+            }
+            _ => {
+                debug_assert!(!is_known(label));
+                let rest_start = fields[0].end as usize;
+                let rest = encoding::decode(&line[rest_start..], self.encoding)
+                    .trim()
+                    .to_string();
+                self.file.unknown_records.push(UnknownRecord {
+                    label: lbl.clone(),
+                    rest,
+                    line: self.line_no,
+                });
+                return Err(Problem {
+                    offset: 0,
+                    message: format!("unknown record {lbl} is kept but not interpreted; no action is needed unless the data matters"),
+                    code: Code::UnknownRecord,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn optional_list(
+        &mut self,
+        line: &[u8],
+        fields: &[Field],
+        i: usize,
+    ) -> RecResult<(ObjectList, usize)> {
+        match fields.get(i) {
+            Some(f) if f.kind == Kind::List => Ok((self.objects(line, f)?, i + 1)),
+            _ => Ok((ObjectList::new(), i)),
+        }
+    }
+
+    fn dim_number(&self, line: &[u8], f: &Field) -> RecResult<u32> {
+        let b = field_bytes(line, f);
+        parse_u32(&b).ok_or_else(|| Problem {
+            offset: f.start as usize,
+            message: format!(
+                "`{}` is not a dimension number",
+                String::from_utf8_lossy(&b)
+            ),
+            code: Code::Syntax,
+        })
+    }
+
+    /// Ends the input: closes what is open and runs the file-wide checks.
+    pub(crate) fn finish(&mut self) -> Option<Voucher> {
+        if self.not_sie {
+            return None;
+        }
+        if !self.seen_record {
+            self.not_sie = true;
+            self.push_diag(
+                Severity::Error,
+                0,
+                0,
+                Code::NotSie,
+                "not a SIE file: the file is empty; export it again from the accounting program"
+                    .to_string(),
+            );
+            return None;
+        }
+        let mut last = None;
+        match self.state {
+            VerState::None => {}
+            VerState::AwaitOpen => last = self.finish_voucher(),
+            VerState::Open => {
+                let vline = self.voucher.as_ref().map_or(0, |v| v.line);
+                let ln = self.line_no;
+                self.push_diag(
+                    Severity::Error,
+                    ln,
+                    0,
+                    Code::Structure,
+                    format!("the file ends inside the voucher opened at line {vline}; the closing `}}` is missing (was the file cut off?)"),
+                );
+                last = self.finish_voucher();
+            }
+        }
+        if self.ksumma.active {
+            let l = self.ksumma.open_line;
+            let sev = self.data_severity();
+            self.push_diag(
+                sev,
+                l,
+                1,
+                Code::Checksum,
+                "the file opens a #KSUMMA checksum but has no closing #KSUMMA with the value; the file may be cut off; export it again".to_string(),
+            );
+        }
+        // Accounts used in rows but never declared.
+        let has_chart = self.info.iter().any(|i| i.declared);
+        let mut undeclared: Vec<(u32, u32, u32)> = self
+            .info
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.first_use.0 != 0 && !i.declared)
+            .map(|(k, i)| (i.first_use.0, i.first_use.1, k as u32))
+            .collect();
+        undeclared.sort_unstable();
+        for (l, c, id) in undeclared {
+            let acc = self.syms[id as usize].clone();
+            let msg = if has_chart {
+                format!("account {acc} is used in a voucher row but not declared with #KONTO; add it to the chart of accounts in the exporting program (its name will be missing)")
+            } else {
+                format!("account {acc} is used in a voucher row but the file declares no accounts (#KONTO); names will be missing")
+            };
+            self.push_diag(Severity::Warning, l, c, Code::UndeclaredAccount, msg);
+        }
+        last
+    }
+
+    /// Builds the result.
+    pub(crate) fn into_parsed(self) -> Parsed {
+        Parsed {
+            file: self.file,
+            diagnostics: self.diags,
+            encoding: self.encoding,
+        }
+    }
+}
+
+fn voucher_name(v: &Voucher) -> String {
+    let s = display_series(&v.series);
+    let n = if v.number.is_empty() {
+        "(no number)"
+    } else {
+        &v.number
+    };
+    format!("{s} {n} (line {})", v.line)
+}
+
+fn display_series(s: &str) -> String {
+    if s.is_empty() {
+        "\"\"".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+fn nonempty(s: String) -> Option<String> {
+    if s.is_empty() {
+        None
+    } else {
+        Some(s)
+    }
+}
+
+fn missing(_line: &[u8], label: &str, what: &str) -> Problem {
+    Problem {
+        offset: 0,
+        message: format!("{label} lacks its {what} field; the record is skipped"),
+        code: Code::MissingField,
+    }
+}
+
+fn parse_u32(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || b.len() > 9 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(b).ok()?.parse().ok()
+}
+
+fn amount(line: &[u8], f: &Field) -> RecResult<Amount> {
+    let b = field_bytes(line, f);
+    Amount::parse(&b).map_err(|e| Problem {
+        offset: f.start as usize,
+        message: match &e {
+            NumberError::TooManyDecimals { .. } => {
+                format!("amount {e}; round it to öre in the exporting program")
+            }
+            _ => format!("amount {e}"),
+        },
+        code: match e {
+            NumberError::TooManyDecimals { .. } => Code::TooManyDecimals,
+            _ => Code::Syntax,
+        },
+    })
+}
+
+fn quantity(line: &[u8], f: &Field) -> RecResult<Quantity> {
+    let b = field_bytes(line, f);
+    Quantity::parse(&b).map_err(|e| Problem {
+        offset: f.start as usize,
+        message: format!("quantity {e}"),
+        code: Code::Syntax,
+    })
+}
+
+/// Whether two rows are the same apart from kind and line (an #RTRANS and its #TRANS copy).
+fn same_row(a: &TransRow, b: &TransRow) -> bool {
+    a.account == b.account
+        && a.objects == b.objects
+        && a.amount == b.amount
+        && a.date == b.date
+        && a.text == b.text
+        && a.quantity == b.quantity
+        && a.signature == b.signature
+}
+
+/// Appends what `#KSUMMA` covers of one record: the label and each field's content, without
+/// separators, quotes or the braces of object lists (the SIE 4 rule, verified against the
+/// Norstedts and Visma files of the corpus).
+fn checksum_content(line: &[u8], fields: &[Field], out: &mut Vec<u8>) {
+    let mut inner = Vec::new();
+    for f in fields {
+        match f.kind {
+            Kind::Word | Kind::Quoted => out.extend_from_slice(&field_bytes(line, f)),
+            Kind::List => {
+                let body = &line[f.start as usize..f.end as usize];
+                let _ = split(body, &mut inner);
+                for g in &inner {
+                    out.extend_from_slice(&field_bytes(body, g));
+                }
+            }
+            Kind::Open => {}
+        }
+    }
+}
+
+/// [`checksum_content`] for a whole line (used by the writer).
+pub(crate) fn line_checksum_content(line: &[u8], out: &mut Vec<u8>) {
+    let mut fields = Vec::new();
+    let _ = split(line, &mut fields);
+    checksum_content(line, &fields, out);
+}
+
+/// Whole-buffer parse.
+pub(crate) fn parse_buffer(bytes: &[u8], options: &ParseOptions) -> Parsed {
+    let mut core = Core::new(options);
+    if !core.encoding_known {
+        if let Some(e) = encoding::detect(bytes) {
+            core.encoding = e;
+        }
+        core.encoding_known = true;
+    }
+    let mut vouchers = Vec::new();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let (line, next) = match memchr::memchr(b'\n', rest) {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, &rest[rest.len()..]),
+        };
+        rest = next;
+        if let Some(v) = core.feed_line(line) {
+            vouchers.push(v);
+        }
+        if core.is_not_sie() {
+            break;
+        }
+    }
+    if let Some(v) = core.finish() {
+        vouchers.push(v);
+    }
+    core.file.vouchers = vouchers;
+    core.into_parsed()
+}
