@@ -5,6 +5,7 @@
 //! every table adds up as displayed.
 
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// A complete interim report (delårsrapport) with its cover memo and check results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -19,6 +20,9 @@ pub struct Report {
     pub memo: Memo,
     /// Results of the source checks.
     pub checks: Vec<Check>,
+    /// Figures the texts state, in tkr as displayed (e.g. `tjansteskrivelse_avvikelse_tkr`,
+    /// `sammanfattning_resultat_tkr`, `investeringar_utfall_tkr`, `investeringar_budget_tkr`).
+    pub text_figures: BTreeMap<String, i64>,
 }
 
 impl Report {

@@ -1,0 +1,307 @@
+//! Read and normalise stages: load a report package through [`SourceFiles`] into an
+//! immutable [`Package`] (configuration, ledgers, budget, forecast, register, staff, goals,
+//! texts), with progress reports for large ledgers.
+
+use crate::config::{parse_config, Config, CONFIG_PATH};
+use crate::error::LoadError;
+use crate::ledger::{budget_from_sie, read_ledger, Ledger};
+use crate::report::GoalStatus;
+use crate::sources::{
+    parse_budget, parse_changes, parse_employments, parse_forecast, parse_register,
+    parse_sick_spells, read_file, read_optional, utf8_text, BudgetLine, ChangeLine, Employee,
+    ForecastLine, Project, SickSpell, SourceFiles,
+};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A step of loading, for a progress bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    /// Steps done so far (1-based when reporting a finished step).
+    pub step: usize,
+    /// Steps in all.
+    pub steps: usize,
+    /// What the step did, e.g. `huvudbok/huvudbok-2023.se: 120 000 poster`.
+    pub message: String,
+}
+
+/// A progress callback.
+pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
+
+/// The text files of a package, in report order (file name, section id).
+pub const TEXT_FILES: [&str; 10] = [
+    "sammanfattning.md",
+    "ansvar-och-uppdrag.md",
+    "verksamhetsberattelse.md",
+    "planeringsforutsattningar.md",
+    "mal-inledning.md",
+    "personal-kommentar.md",
+    "drift-kommentar.md",
+    "investeringar-kommentar.md",
+    "tjansteskrivelse-sammanfattning.md",
+    "tjansteskrivelse-bakgrund.md",
+];
+
+/// A goal as written in the goals file (its text not yet filled).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoalSource {
+    /// Title.
+    pub title: String,
+    /// Status, when assessed.
+    pub status: Option<GoalStatus>,
+    /// Markdown template.
+    pub text: String,
+    /// Indicators: (name, target, outcome).
+    pub indicators: Vec<(String, String, String)>,
+}
+
+/// A text template and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextSource {
+    /// Path inside the package.
+    pub path: String,
+    /// The template.
+    pub text: String,
+}
+
+/// Everything a report is computed from, read and normalised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Package {
+    /// The package description.
+    pub config: Config,
+    /// Current year's ledger.
+    pub current: Ledger,
+    /// Prior year's ledger.
+    pub prior: Option<Ledger>,
+    /// Original budget lines.
+    pub budget: Vec<BudgetLine>,
+    /// Budget changes.
+    pub changes: Vec<ChangeLine>,
+    /// Forecast lines; `None` when the package has no forecast file.
+    pub forecast: Option<Vec<ForecastLine>>,
+    /// Investment register.
+    pub register: Vec<Project>,
+    /// Employees.
+    pub employees: Vec<Employee>,
+    /// Sick spells.
+    pub spells: Vec<SickSpell>,
+    /// Goals.
+    pub goals: Vec<GoalSource>,
+    /// Goals file path (for template errors).
+    pub goals_path: String,
+    /// Text templates by file name (see [`TEXT_FILES`]); missing files are absent.
+    pub texts: BTreeMap<String, TextSource>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGoals {
+    #[serde(default)]
+    goal: Vec<RawGoal>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGoal {
+    title: String,
+    status: Option<String>,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    indicator: Vec<RawIndicator>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIndicator {
+    name: String,
+    target: String,
+    outcome: String,
+}
+
+/// Parses the goals file.
+pub fn parse_goals(path: &str, bytes: &[u8]) -> Result<Vec<GoalSource>, LoadError> {
+    let text = utf8_text(path, bytes)?;
+    let raw: RawGoals = toml::from_str(&text).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        let before = &text[..offset.min(text.len())];
+        LoadError::Toml {
+            path: path.to_string(),
+            line: before.matches('\n').count() + 1,
+            column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+            message: e.message().to_string(),
+        }
+    })?;
+    raw.goal
+        .into_iter()
+        .map(|g| {
+            let status = match g.status.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some("uppfyllt") => Some(GoalStatus::Uppfyllt),
+                Some("delvis") => Some(GoalStatus::Delvis),
+                Some("ej_uppfyllt") => Some(GoalStatus::EjUppfyllt),
+                Some(other) => {
+                    return Err(LoadError::Config {
+                        path: path.to_string(),
+                        message: format!(
+                            "målet \"{}\": okänd status \"{other}\" (kända: uppfyllt, delvis, ej_uppfyllt)",
+                            g.title
+                        ),
+                    })
+                }
+            };
+            Ok(GoalSource {
+                title: g.title,
+                status,
+                text: g.text,
+                indicators: g
+                    .indicator
+                    .into_iter()
+                    .map(|i| (i.name, i.target, i.outcome))
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+fn is_sie_path(path: &str) -> bool {
+    let lower = path.to_lowercase();
+    [".se", ".si", ".sie", ".sie4", ".se4"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+}
+
+fn join(dir: &str, file: &str) -> String {
+    let dir = dir.trim_end_matches('/');
+    if dir.is_empty() || dir == "." {
+        file.to_string()
+    } else {
+        format!("{dir}/{file}")
+    }
+}
+
+/// Reads `delar.toml` and every source it names. Missing or malformed files are errors
+/// naming the path; the source checks run later (see [`crate::checks`]).
+pub fn load_package(
+    files: &dyn SourceFiles,
+    progress: Option<&ProgressFn>,
+) -> Result<Package, LoadError> {
+    let config = parse_config(&read_file(files, CONFIG_PATH)?)?;
+    let steps = 5 + usize::from(config.ledger.prior.is_some());
+    let mut step = 1;
+    let mut report = |message: String| {
+        if let Some(p) = progress {
+            p(&Progress {
+                step,
+                steps,
+                message,
+            });
+        }
+        step += 1;
+    };
+    report(format!("{CONFIG_PATH} läst"));
+
+    let current = read_ledger(
+        &config.ledger.current,
+        &read_file(files, &config.ledger.current)?,
+    )?;
+    report(format!(
+        "{}: {} poster",
+        current.path,
+        current.postings.len()
+    ));
+    let prior = match &config.ledger.prior {
+        Some(p) => {
+            let l = read_ledger(p, &read_file(files, p)?)?;
+            report(format!("{}: {} poster", l.path, l.postings.len()));
+            Some(l)
+        }
+        None => None,
+    };
+
+    let budget_bytes = read_file(files, &config.budget_file)?;
+    let budget = if is_sie_path(&config.budget_file) {
+        budget_from_sie(
+            &config.budget_file,
+            &budget_bytes,
+            config.allocation.dimension,
+        )?
+    } else {
+        parse_budget(&config.budget_file, &budget_bytes)?
+    };
+    let changes = match &config.budget_changes {
+        Some(p) => parse_changes(p, &read_file(files, p)?)?,
+        None => Vec::new(),
+    };
+    let forecast = match &config.forecast_file {
+        Some(p) => Some(parse_forecast(p, &read_file(files, p)?)?),
+        None => None,
+    };
+    if let Some(lines) = &forecast {
+        for l in lines {
+            if !config.rows.iter().any(|r| r.id == l.row) {
+                return Err(LoadError::Csv {
+                    path: l.origin.0.clone(),
+                    line: l.origin.1,
+                    column: Some("rad".into()),
+                    message: format!(
+                        "okänd rad \"{}\" (kända: {})",
+                        l.row,
+                        config
+                            .rows
+                            .iter()
+                            .map(|r| r.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                });
+            }
+        }
+    }
+    report("budget och prognos lästa".into());
+
+    let register = match &config.investments {
+        Some(i) => parse_register(&i.file, &read_file(files, &i.file)?)?,
+        None => Vec::new(),
+    };
+    let (employees, spells) = match &config.staff {
+        Some(s) => (
+            parse_employments(&s.employments, &read_file(files, &s.employments)?)?,
+            parse_sick_spells(&s.sick_spells, &read_file(files, &s.sick_spells)?)?,
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    report("investeringar och personal lästa".into());
+
+    let (goals, goals_path) = match &config.goals_file {
+        Some(p) => (parse_goals(p, &read_file(files, p)?)?, p.clone()),
+        None => (Vec::new(), String::new()),
+    };
+    let mut texts = BTreeMap::new();
+    if let Some(dir) = &config.texts_dir {
+        for name in TEXT_FILES {
+            let path = join(dir, name);
+            if let Some(bytes) = read_optional(files, &path)? {
+                let text = utf8_text(&path, &bytes)?;
+                texts.insert(name.to_string(), TextSource { path, text });
+            }
+        }
+    }
+    report("mål och texter lästa".into());
+
+    Ok(Package {
+        config,
+        current,
+        prior,
+        budget,
+        changes,
+        forecast,
+        register,
+        employees,
+        spells,
+        goals,
+        goals_path,
+        texts,
+    })
+}

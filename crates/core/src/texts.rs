@@ -1,0 +1,206 @@
+//! Report stage, texts: Markdown files and goal texts are MiniJinja templates filled with
+//! the displayed figures (placeholders of PACKAGE.md); undefined names are errors that
+//! name the file and line.
+
+use crate::error::LoadError;
+use crate::money::{format_thousands, month_name};
+use crate::report::{Cell, Table};
+use minijinja::value::Value;
+use minijinja::{Environment, UndefinedBehavior};
+use std::collections::BTreeMap;
+
+/// The values templates can use.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Context {
+    /// `period.end`, `period.year`, `period.through_month`, `period.month_name`.
+    pub period: BTreeMap<String, Value>,
+    /// Committee name.
+    pub committee: String,
+    /// Income statement: row → column → tkr.
+    pub rr: BTreeMap<String, BTreeMap<String, i64>>,
+    /// RESULTAT NETTO: municipality id (and `summa_verksamhet`) → column → tkr.
+    pub netto: BTreeMap<String, BTreeMap<String, i64>>,
+    /// Investments: row → column → tkr.
+    pub inv: BTreeMap<String, BTreeMap<String, i64>>,
+    /// Budget changes: row key (and `totalt`) → tkr.
+    pub bf: BTreeMap<String, i64>,
+}
+
+/// The displayed tkr of a table as row → column → value (blank cells count as 0).
+pub fn table_values(table: Option<&Table>) -> BTreeMap<String, BTreeMap<String, i64>> {
+    let mut out = BTreeMap::new();
+    if let Some(t) = table {
+        for r in &t.rows {
+            let cols = t
+                .columns
+                .iter()
+                .zip(&r.cells)
+                .map(|(c, cell)| {
+                    let v = match cell {
+                        Cell::Amount { shown_tkr, .. } => *shown_tkr,
+                        _ => 0,
+                    };
+                    (c.id.clone(), v)
+                })
+                .collect();
+            out.insert(r.key.clone(), cols);
+        }
+    }
+    out
+}
+
+impl Context {
+    /// Builds the context from the finished tables.
+    pub fn new(
+        committee: &str,
+        year: i32,
+        through_month: u32,
+        period_end: &str,
+        tables: &[Table],
+    ) -> Context {
+        let find = |id: &str| tables.iter().find(|t| t.id == id);
+        let mut period = BTreeMap::new();
+        period.insert("end".to_string(), Value::from(period_end));
+        period.insert("year".to_string(), Value::from(year));
+        period.insert("through_month".to_string(), Value::from(through_month));
+        period.insert(
+            "month_name".to_string(),
+            Value::from(month_name(through_month)),
+        );
+        let bf = table_values(find("budgetforandringar"))
+            .into_iter()
+            .map(|(k, cols)| (k, cols.get("summa").copied().unwrap_or(0)))
+            .collect();
+        Context {
+            period,
+            committee: committee.to_string(),
+            rr: table_values(find("resultatrakning")),
+            netto: table_values(find("resultat_netto")),
+            inv: table_values(find("investeringar")),
+            bf,
+        }
+    }
+}
+
+fn tkr_filter(v: i64) -> String {
+    format_thousands(v)
+}
+
+fn sign_word(v: i64) -> String {
+    if v < 0 { "negativ" } else { "positiv" }.to_string()
+}
+
+fn abs_filter(v: i64) -> i64 {
+    v.abs()
+}
+
+/// Fills templates with one context.
+pub struct Filler {
+    env: Environment<'static>,
+    ctx: Value,
+}
+
+impl Filler {
+    /// A filler for this context.
+    pub fn new(ctx: &Context) -> Filler {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.add_filter("tkr", tkr_filter);
+        env.add_filter("sign_word", sign_word);
+        env.add_filter("abs", abs_filter);
+        Filler {
+            env,
+            ctx: Value::from_serialize(ctx),
+        }
+    }
+
+    /// Fills `template` from `path`; `first_line` is the line of the template's first line
+    /// in that file (1 for a whole file).
+    pub fn fill(&self, path: &str, first_line: usize, template: &str) -> Result<String, LoadError> {
+        let err = |e: minijinja::Error| {
+            let line = e.line().map_or(0, |l| l + first_line - 1);
+            let mut message = match e.detail() {
+                Some(d) => format!("{}: {d}", e.kind()),
+                None => e.kind().to_string(),
+            };
+            if let Some(src) = std::error::Error::source(&e) {
+                message.push_str(&format!(" ({src})"));
+            }
+            LoadError::Template {
+                path: path.to_string(),
+                line,
+                message,
+            }
+        };
+        let tmpl = self
+            .env
+            .template_from_named_str(path, template)
+            .map_err(err)?;
+        tmpl.render(&self.ctx).map_err(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> Context {
+        let mut rr = BTreeMap::new();
+        rr.insert(
+            "resultat".to_string(),
+            BTreeMap::from([("utfall".to_string(), -402i64)]),
+        );
+        Context {
+            period: BTreeMap::from([
+                ("end".to_string(), Value::from("2023-08-31")),
+                ("month_name".to_string(), Value::from("augusti")),
+            ]),
+            committee: "Nämnden".into(),
+            rr,
+            netto: BTreeMap::new(),
+            inv: BTreeMap::new(),
+            bf: BTreeMap::from([("totalt".to_string(), 1645)]),
+        }
+    }
+
+    #[test]
+    fn fills_placeholders_and_filters() {
+        let f = Filler::new(&ctx());
+        let cases = [
+            ("{{ rr.resultat.utfall }}", "-402"),
+            ("{{ rr.resultat.utfall | abs }} tkr", "402 tkr"),
+            (
+                "en {{ rr.resultat.utfall | sign_word }} avvikelse",
+                "en negativ avvikelse",
+            ),
+            ("{{ bf.totalt | tkr }}", "1 645"),
+            (
+                "per {{ period.month_name }} {{ period.end }}",
+                "per augusti 2023-08-31",
+            ),
+        ];
+        for (input, expect) in cases {
+            assert_eq!(f.fill("t.md", 1, input).unwrap(), expect, "{input}");
+        }
+    }
+
+    #[test]
+    fn undefined_is_an_error_with_file_and_line() {
+        let f = Filler::new(&ctx());
+        let e = f
+            .fill(
+                "texter/x.md",
+                1,
+                "Rad ett\n\nResultat {{ rr.resultat.utfal }}\n",
+            )
+            .unwrap_err();
+        match &e {
+            LoadError::Template { path, line, .. } => {
+                assert_eq!(path, "texter/x.md");
+                assert_eq!(*line, 3);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(e.to_string().starts_with("texter/x.md:3: mallfel: "), "{e}");
+    }
+}
