@@ -62,53 +62,44 @@ fn split(line: &[u8], out: &mut Vec<Field>) -> Option<SplitError> {
         match b {
             b'"' => {
                 let start = i + 1;
-                let mut j = start;
-                let mut escaped = false;
-                loop {
-                    match memchr::memchr(b'"', &line[j..]) {
-                        Some(k) => {
-                            let q = j + k;
-                            if q > start && line[q - 1] == b'\\' {
-                                escaped = true;
-                                j = q + 1;
-                                continue;
-                            }
-                            out.push(Field {
-                                kind: Kind::Quoted,
-                                start: start as u32,
-                                end: q as u32,
-                                escaped,
-                            });
-                            i = q + 1;
-                            break;
-                        }
-                        None => {
-                            out.push(Field {
-                                kind: Kind::Quoted,
-                                start: start as u32,
-                                end: n as u32,
-                                escaped,
-                            });
-                            err.get_or_insert(SplitError {
-                                offset: i,
-                                message: "a quoted text has no closing quote",
-                                fatal: false,
-                            });
-                            i = n;
-                            break;
-                        }
+                let (close, escaped) = closing_quote(line, start);
+                match close {
+                    Some(q) => {
+                        out.push(Field {
+                            kind: Kind::Quoted,
+                            start: start as u32,
+                            end: q as u32,
+                            escaped,
+                        });
+                        i = q + 1;
+                    }
+                    None => {
+                        out.push(Field {
+                            kind: Kind::Quoted,
+                            start: start as u32,
+                            end: n as u32,
+                            escaped,
+                        });
+                        err.get_or_insert(SplitError {
+                            offset: i,
+                            message: "a quoted text has no closing quote",
+                            fatal: false,
+                        });
+                        i = n;
                     }
                 }
             }
             b'{' => {
                 let start = i + 1;
                 let mut j = start;
-                let mut in_quote = false;
                 let mut close = None;
                 while j < n {
                     match line[j] {
-                        b'"' if !(in_quote && line[j - 1] == b'\\') => in_quote = !in_quote,
-                        b'}' if !in_quote => {
+                        b'"' => match closing_quote(line, j + 1).0 {
+                            Some(q) => j = q,
+                            None => break,
+                        },
+                        b'}' => {
                             close = Some(j);
                             break;
                         }
@@ -168,7 +159,33 @@ fn split(line: &[u8], out: &mut Vec<Field>) -> Option<SplitError> {
     err
 }
 
-/// The bytes of a field with `\"` unescaped.
+/// Finds the quote closing a quoted text that starts at `start` (just after the opening
+/// quote). A quote preceded by an odd number of backslashes is part of the text. Returns
+/// the position and whether the text has backslashes before a quote (to unescape).
+fn closing_quote(line: &[u8], start: usize) -> (Option<usize>, bool) {
+    let mut j = start;
+    let mut escaped = false;
+    while let Some(k) = memchr::memchr(b'"', &line[j..]) {
+        let q = j + k;
+        let run = line[start..q]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if run > 0 {
+            escaped = true;
+        }
+        if run % 2 == 1 {
+            j = q + 1;
+            continue;
+        }
+        return (Some(q), escaped);
+    }
+    (None, escaped)
+}
+
+/// The bytes of a field, unescaped: before a quote (or the end of a quoted text), `\\` is a
+/// backslash and `\"` a quote; other backslashes are literal (`1820\A012`).
 fn field_bytes<'a>(line: &'a [u8], f: &Field) -> Cow<'a, [u8]> {
     let raw = &line[f.start as usize..f.end as usize];
     if !f.escaped {
@@ -177,12 +194,24 @@ fn field_bytes<'a>(line: &'a [u8], f: &Field) -> Cow<'a, [u8]> {
     let mut out = Vec::with_capacity(raw.len());
     let mut k = 0;
     while k < raw.len() {
-        if raw[k] == b'\\' && k + 1 < raw.len() && raw[k + 1] == b'"' {
-            out.push(b'"');
-            k += 2;
-        } else {
+        if raw[k] != b'\\' {
             out.push(raw[k]);
             k += 1;
+            continue;
+        }
+        let run = raw[k..].iter().take_while(|&&b| b == b'\\').count();
+        let after = k + run;
+        if after == raw.len() || raw[after] == b'"' {
+            out.extend(std::iter::repeat_n(b'\\', run / 2));
+            if run % 2 == 1 && after < raw.len() {
+                out.push(b'"');
+                k = after + 1;
+            } else {
+                k = after;
+            }
+        } else {
+            out.extend(std::iter::repeat_n(b'\\', run));
+            k = after;
         }
     }
     Cow::Owned(out)

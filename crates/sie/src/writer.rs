@@ -30,18 +30,39 @@ fn is_plain_word(s: &str) -> bool {
         && !s.starts_with('#')
 }
 
+/// Writes `s` quoted: `"` becomes `\"`, backslashes before a quote or the end are doubled,
+/// line breaks and other control characters become spaces.
 fn quote(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
     let start = out.len();
     encode_cp437(s, out);
-    // Escape quotes after encoding (`"` is ASCII, the same byte in CP437).
-    if out[start..].contains(&b'"') {
+    let body = &out[start..];
+    if body
+        .iter()
+        .any(|&b| b == b'"' || b == b'\\' || b < b' ' && b != b'\t')
+    {
         let body: Vec<u8> = out.split_off(start);
-        for b in body {
+        let mut k = 0;
+        while k < body.len() {
+            let b = body[k];
+            if b == b'\\' {
+                let run = body[k..].iter().take_while(|&&c| c == b'\\').count();
+                let after = k + run;
+                let double = after == body.len() || body[after] == b'"';
+                let n = if double { run * 2 } else { run };
+                out.extend(std::iter::repeat_n(b'\\', n));
+                k = after;
+                continue;
+            }
             if b == b'"' {
                 out.push(b'\\');
+                out.push(b'"');
+            } else if b < b' ' && b != b'\t' {
+                out.push(b' ');
+            } else {
+                out.push(b);
             }
-            out.push(b);
+            k += 1;
         }
     }
     out.push(b'"');
