@@ -203,9 +203,126 @@ pub(crate) fn period_line(report: &Report) -> Option<String> {
     }
 }
 
+/// Soft hyphen (U+00AD): an invisible break opportunity the browser shows as "-".
+pub(crate) const SHY: char = '\u{ad}';
+
+/// Adds soft hyphens to long words (ten letters or more) so narrow table headers such as
+/// "Ombudgetering" can break as "Ombud-getering" instead of widening their column.
+///
+/// Browsers without a Swedish hyphenation dictionary (headless Chromium on Linux) need
+/// the hint; a word that is not broken shows no hyphen. See [`syllable_breaks`] for the
+/// rule; at least four letters stay on each side of a break.
+pub(crate) fn soft_hyphenate(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut word = String::new();
+    for c in text.chars() {
+        if c.is_alphabetic() {
+            word.push(c);
+        } else {
+            out.push_str(&hyphenate_word(&word));
+            word.clear();
+            out.push(c);
+        }
+    }
+    out.push_str(&hyphenate_word(&word));
+    out
+}
+
+fn hyphenate_word(word: &str) -> String {
+    const MIN_WORD: usize = 10;
+    const MIN_PART: usize = 4;
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < MIN_WORD {
+        return word.to_string();
+    }
+    let breaks: Vec<usize> = syllable_breaks(&chars)
+        .into_iter()
+        .filter(|&at| at >= MIN_PART && chars.len() - at >= MIN_PART)
+        .collect();
+    let mut out = String::with_capacity(word.len() + breaks.len() * 2);
+    for (index, c) in chars.iter().enumerate() {
+        if breaks.contains(&index) {
+            out.push(SHY);
+        }
+        out.push(*c);
+    }
+    out
+}
+
+/// Where a Swedish word may break, as indices of the first letter after the break. Between
+/// two vowels one consonant goes with the next syllable ("ge-te"); of several, the last
+/// ("bud-get", "kost-nad"), or the last two when they can begin a syllable ("sjuk-från",
+/// "lednings-grupp"); "ng" and "ck" stay with the syllable before ("ledning-ar"), "sj",
+/// "tj" and "kj" with the next.
+fn syllable_breaks(chars: &[char]) -> Vec<usize> {
+    let lower: Vec<char> = chars
+        .iter()
+        .map(|c| c.to_lowercase().next().unwrap_or(*c))
+        .collect();
+    let vowel = |c: char| "aeiouyåäöéü".contains(c);
+    let onset = |a: char, b: char| {
+        ("bdfgkpt".contains(a) && "rl".contains(b)) || (a == 's' && "ktpmnlv".contains(b))
+    };
+    let mut breaks = Vec::new();
+    let mut i = 0;
+    while i < lower.len() {
+        if !vowel(lower[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i + 1;
+        let mut end = start;
+        while end < lower.len() && !vowel(lower[end]) {
+            end += 1;
+        }
+        if end >= lower.len() {
+            break;
+        }
+        let n = end - start;
+        let last_two = if n >= 2 {
+            Some((lower[end - 2], lower[end - 1]))
+        } else {
+            None
+        };
+        let at = match (n, last_two) {
+            (0, _) => None,
+            (1, _) => Some(start),
+            (_, Some(('n', 'g'))) | (_, Some(('c', 'k'))) => Some(end),
+            (_, Some((a, 'j'))) if "stk".contains(a) => Some(end - 2),
+            (n, Some((a, b))) if n >= 3 && onset(a, b) => Some(end - 2),
+            _ => Some(end - 1),
+        };
+        if let Some(at) = at {
+            breaks.push(at);
+        }
+        i = end;
+    }
+    breaks
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn shown(text: &str) -> String {
+        soft_hyphenate(text).replace(SHY, "-")
+    }
+
+    #[test]
+    fn hyphenates_long_header_words() {
+        assert_eq!(shown("Ombudgetering"), "Ombud-ge-te-ring");
+        assert_eq!(shown("RESULTATRÄKNING (tkr)"), "RESUL-TAT-RÄK-NING (tkr)");
+        assert_eq!(shown("Nettokostnader"), "Netto-kost-nader");
+        assert_eq!(shown("Utfall 202308"), "Utfall 202308");
+        assert_eq!(shown("Avvikelse helår"), "Avvikelse helår");
+        assert_eq!(shown("Förtydligande"), "Förtyd-li-gande");
+        assert_eq!(shown("Ledningsgrupp"), "Lednings-grupp");
+        assert_eq!(shown("Ledningarna"), "Ledning-arna");
+        assert_eq!(shown("Sjukfrånvaro"), "Sjuk-från-varo");
+        assert_eq!(shown("Personalkostnader"), "Perso-nal-kost-nader");
+        assert_eq!(shown("Kapitalkostnad"), "Kapi-tal-kostnad");
+        assert_eq!(shown(""), "");
+    }
 
     #[test]
     fn month_names() {

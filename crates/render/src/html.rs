@@ -194,21 +194,27 @@ fn render_table(out: &mut String, table: &Table) {
         Unit::Tkr => "tkr",
         Unit::Procent => "procent",
     };
+    // Six or more figure columns need the room of the whole line on A4 portrait.
+    let wide = if table.columns.len() >= 6 {
+        " wide"
+    } else {
+        ""
+    };
     out.push_str(&format!(
-        "<div class=\"table-block\" id=\"tabell-{}\">\n<div class=\"table-scroll\">\n<table class=\"figures unit-{unit}\">\n<thead>\n<tr><th scope=\"col\" class=\"label\">{}</th>",
+        "<div class=\"table-block\" id=\"tabell-{}\">\n<div class=\"table-scroll\">\n<table class=\"figures unit-{unit}{wide}\">\n<thead>\n<tr><th scope=\"col\" class=\"label\">{}</th>",
         esc(&anchor_part(&table.id)),
-        esc(&table.title)
+        esc(&common::soft_hyphenate(&table.title))
     ));
     for column in &table.columns {
         out.push_str(&format!(
             "<th scope=\"col\" class=\"num\">{}</th>",
-            esc(&column.label)
+            esc(&common::soft_hyphenate(&column.label))
         ));
     }
     if with_notes {
         out.push_str(&format!(
             "<th scope=\"col\" class=\"note\">{}</th>",
-            common::NOTE_COLUMN
+            common::soft_hyphenate(common::NOTE_COLUMN)
         ));
     }
     out.push_str("</tr>\n</thead>\n<tbody>\n");
@@ -312,7 +318,7 @@ fn render_checks(out: &mut String, report: &Report) {
         &esc(&common::check_summary(report)),
     );
     if !report.checks.is_empty() {
-        out.push_str("<div class=\"table-scroll\">\n<table class=\"figures checks\">\n<thead>\n<tr><th scope=\"col\" class=\"status\">Status</th><th scope=\"col\">Kontroll</th><th scope=\"col\">Underlag</th></tr>\n</thead>\n<tbody>\n");
+        out.push_str("<div class=\"table-scroll\">\n<table class=\"figures checks\">\n<thead>\n<tr><th scope=\"col\" class=\"status\">Status</th><th scope=\"col\">Kontroll</th><th scope=\"col\" class=\"figs\">Underlag</th></tr>\n</thead>\n<tbody>\n");
         for check in &report.checks {
             let (class, symbol) = match check.status {
                 CheckStatus::Pass => ("pass", "\u{2713}"),
@@ -324,10 +330,11 @@ fn render_checks(out: &mut String, report: &Report) {
                 common::check_label(check.status)
             ));
             out.push_str(&format!(
-                "<td><p class=\"check-message\">{}</p><p class=\"check-id\"><code>{}</code></p></td><td>",
+                "<td><p class=\"check-message\">{}</p><p class=\"check-id\"><code>{}</code></p></td>",
                 esc(&check.message),
                 esc(&check.id)
             ));
+            out.push_str("<td class=\"figs\">");
             if !check.figures.is_empty() {
                 out.push_str("<dl class=\"check-figures\">");
                 for (label, value) in &check.figures {
@@ -516,9 +523,13 @@ table.figures .num {
   text-align: right;
   font-variant-numeric: tabular-nums lining-nums;
   white-space: nowrap;
-  width: 5.75em;
+  width: 5.5em;
 }
 table.figures thead th.num { white-space: normal; }
+table.figures.wide { font-size: .8125rem; }
+table.figures.wide th, table.figures.wide td { padding-left: .4rem; padding-right: .4rem; }
+table.figures.wide .num { width: auto; }
+table.figures.wide thead th.label { width: 38%; }
 table.figures .note { width: 38%; }
 table.figures td.note { color: var(--muted); }
 table.figures .suppressed { color: var(--muted); }
@@ -556,11 +567,12 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .goal-status { margin: 0 0 .6rem; }
 table.indicators td { width: 22%; }
 table.checks td.status { width: 8.5rem; }
+table.checks .figs { width: 16rem; }
 table.checks td p { margin: 0; }
 .check-id { color: var(--muted); font-size: .8rem; margin-top: .15rem; }
 .check-figures { margin: 0; font-size: .8rem; }
 .check-figures div { display: flex; gap: .5rem; justify-content: space-between; }
-.check-figures dt { color: var(--muted); }
+.check-figures dt { color: var(--muted); min-width: 0; }
 .check-figures dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .checks-summary { font-weight: 600; }
 .memo-head { margin-bottom: 2rem; border-bottom: 3px solid var(--accent); padding-bottom: 1rem; }

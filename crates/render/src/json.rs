@@ -14,7 +14,7 @@ use serde_json::{Map, Number, Value};
 use crate::format;
 
 /// The report as a JSON value:
-/// `{"meta", "period", "tables", "text_figures"?, "checks", "sections"}`.
+/// `{"meta", "period", "tables", "text_figures", "checks", "sections"}`.
 pub fn report(report: &Report) -> Value {
     let meta = &report.meta;
     let mut root = Map::new();
@@ -60,13 +60,17 @@ pub fn report(report: &Report) -> Value {
     }
     root.insert("tables".into(), Value::Object(tables));
 
-    // Figures quoted in the running text; read through serde so this works whether or not
-    // the report type carries them.
-    if let Ok(Value::Object(mut whole)) = serde_json::to_value(report) {
-        if let Some(figures @ Value::Object(_)) = whole.remove("text_figures") {
-            root.insert("text_figures".into(), figures);
-        }
-    }
+    // Figures the running text states, for comparison with the tables.
+    root.insert(
+        "text_figures".into(),
+        Value::Object(
+            report
+                .text_figures
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::from(*v)))
+                .collect(),
+        ),
+    );
 
     root.insert(
         "checks".into(),

@@ -16,6 +16,9 @@ pub(crate) fn to_html(text: &str, min_heading: u8) -> String {
     let mut dropped_link = false;
     let events = parser.filter_map(move |event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+        // A raw HTML block is shown as a paragraph of text.
+        Event::Start(Tag::HtmlBlock) => Some(Event::Start(Tag::Paragraph)),
+        Event::End(TagEnd::HtmlBlock) => Some(Event::End(TagEnd::Paragraph)),
         Event::Start(Tag::Heading {
             level,
             id,

@@ -192,7 +192,7 @@ fn resultat_netto() -> Table {
 fn budgetforandringar() -> Table {
     amount_table(
         "budgetforandringar",
-        "Område",
+        "Budgetförändringar under 2023",
         &[("summa", "Summa")],
         &[
             (
@@ -326,11 +326,12 @@ fn personal() -> Table {
     };
     Table {
         id: "personal".to_string(),
-        title: "Sjukfrånvaro och heltid".to_string(),
+        title: "Redovisning av sjukfrånvaro i förhållande till ordinarie arbetstid i procent"
+            .to_string(),
         unit: Unit::Procent,
         columns: vec![Column {
             id: "varde".to_string(),
-            label: "Andel".to_string(),
+            label: "Procent".to_string(),
         }],
         rows: vec![
             pct(
@@ -440,14 +441,14 @@ pub fn report() -> Report {
                 }),
             ]),
             section("personalredovisning", "Personalredovisning", 1, vec![
-                md("Redovisning av sjukfrånvaro i förhållande till ordinarie arbetstid i procent."),
+                md("Sjukfrånvaron är fortsatt låg; långtidssjukfrånvaron gäller ett fåtal personer."),
                 table("personal"),
             ]),
             section("ekonomi", "Ekonomi", 1, vec![]),
             section("drift", "Drift", 2, vec![
                 table("resultatrakning"),
                 table("resultat_netto"),
-                md("#### Budgetförändringar under 2023"),
+                md("#### Kommentarer till utfall och prognos drift"),
                 table("budgetforandringar"),
                 md("Utfallet för hela IT-verksamheten visar på ett underskott mot budget per augusti på 402 tkr. Prognosen på +-0 för hela verksamheten kvarstår."),
             ]),
@@ -481,6 +482,15 @@ pub fn report() -> Report {
                 "Kommunstyrelsen, Vårgårda kommun".to_string(),
             ],
         },
+        text_figures: [
+            ("investeringar_budget_tkr", 3750),
+            ("investeringar_utfall_tkr", 238),
+            ("sammanfattning_resultat_tkr", -402),
+            ("tjansteskrivelse_avvikelse_tkr", -402),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect(),
         checks: vec![
             Check {
                 id: "ledger_balanced".to_string(),
