@@ -1,0 +1,90 @@
+//! Writing a set of output files so that nothing half-written is ever left behind.
+//!
+//! Every file is first written completely to a hidden temporary name in the target
+//! folder, then all of them are renamed into place. If any write fails, the temporary
+//! files are removed and the folder is as it was.
+
+use anyhow::{Context, Result};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes `files` (name, contents) into `dir`, creating it if needed.
+///
+/// Returns the final paths in the order given.
+pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>> {
+    fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
+    for (name, _) in files {
+        let target = dir.join(name);
+        if target.is_dir() {
+            anyhow::bail!(
+                "{} is a folder; move it away or choose another output folder",
+                target.display()
+            );
+        }
+    }
+    let mut staged: Vec<(tempfile::NamedTempFile, PathBuf)> = Vec::with_capacity(files.len());
+    for (name, contents) in files {
+        let target = dir.join(name);
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+        tmp.write_all(contents)
+            .and_then(|()| tmp.as_file().sync_all())
+            .with_context(|| format!("cannot write {}", target.display()))?;
+        staged.push((tmp, target));
+    }
+    // Every file is complete: move them into place. `NamedTempFile` removes any file
+    // that was not persisted when it is dropped (on error).
+    let mut written = Vec::with_capacity(staged.len());
+    for (tmp, target) in staged {
+        tmp.persist(&target)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot move the finished file to {}", target.display()))?;
+        written.push(target);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_every_file_and_leaves_no_temporaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let files = vec![
+            ("a.html".to_string(), b"<p>a</p>".to_vec()),
+            ("b.md".to_string(), b"# b".to_vec()),
+        ];
+        let written = write_all(&out, &files).unwrap();
+        assert_eq!(written.len(), 2);
+        assert_eq!(fs::read(out.join("a.html")).unwrap(), b"<p>a</p>");
+        let names: Vec<_> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names.len(), 2, "no temporary files left: {names:?}");
+    }
+
+    #[test]
+    fn a_failed_write_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        fs::create_dir_all(out.join("b.md")).unwrap(); // a folder where a file must go
+        let files = vec![
+            ("a.html".to_string(), b"<p>a</p>".to_vec()),
+            ("b.md".to_string(), b"# b".to_vec()),
+        ];
+        assert!(write_all(&out, &files).is_err());
+        let names: Vec<_> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, vec!["b.md".to_string()], "nothing was written");
+    }
+}

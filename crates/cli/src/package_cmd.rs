@@ -1,0 +1,321 @@
+//! `delar report`, `delar check` and `delar init`: the report package commands.
+//!
+//! The engine never touches the file system; this module gives it the package folder
+//! through [`DirFiles`], shows progress, and writes the outputs atomically.
+
+use crate::output;
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+use delar_core::report::{Check, CheckStatus, Report, Rounding};
+use delar_core::{Options, Progress, SourceError, SourceFiles};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// The package folder as the engine's [`SourceFiles`].
+pub struct DirFiles {
+    root: PathBuf,
+}
+
+impl DirFiles {
+    /// A view of the folder `root`.
+    pub fn new(root: &Path) -> DirFiles {
+        DirFiles {
+            root: root.to_path_buf(),
+        }
+    }
+}
+
+impl SourceFiles for DirFiles {
+    fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
+        let full = self.root.join(path);
+        match fs::read(&full) {
+            Ok(bytes) => Ok(bytes),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(SourceError::NotFound),
+            Err(e) => Err(SourceError::Other(format!("{}: {e}", full.display()))),
+        }
+    }
+}
+
+/// How displayed figures are rounded.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RoundingArg {
+    /// Largest-remainder rounding within every sum: tables add up as displayed (default).
+    AddsUp,
+    /// Each cell rounded on its own, for comparison (sums may be off by rounding).
+    Independent,
+}
+
+/// An output document of `delar report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// report.html: the report as one self-contained, print-ready HTML file.
+    Html,
+    /// report.md: the report as Markdown.
+    Md,
+    /// tjansteskrivelse.html and tjansteskrivelse.md: the cover memo.
+    Memo,
+    /// report.json: tables, texts and check results as JSON.
+    Json,
+}
+
+/// Arguments of `delar report`.
+#[derive(Args)]
+pub struct ReportArgs {
+    /// The report package folder (with delar.toml).
+    pub dir: PathBuf,
+    /// Folder to write the outputs to (created if needed).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Print the report's tables and check results as JSON on standard output.
+    #[arg(long)]
+    pub json: bool,
+    /// Outputs to write into --out (default: all).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub format: Vec<Format>,
+    /// How amounts are rounded to tkr.
+    #[arg(long, value_enum, default_value = "adds-up")]
+    pub rounding: RoundingArg,
+}
+
+/// Arguments of `delar check`.
+#[derive(Args)]
+pub struct CheckArgs {
+    /// The report package folder (with delar.toml).
+    pub dir: PathBuf,
+}
+
+/// Arguments of `delar init`.
+#[derive(Args)]
+pub struct InitArgs {
+    /// Folder to create the starter package in (must not exist or be empty).
+    pub dir: PathBuf,
+}
+
+fn options(rounding: RoundingArg, progress: Option<ProgressBar>) -> Options {
+    let progress = progress.map(|bar| {
+        let f: delar_core::ProgressFn = Arc::new(move |p: &Progress| {
+            bar.set_length(p.steps as u64);
+            bar.set_position(p.step as u64);
+            bar.set_message(p.message.clone());
+        });
+        f
+    });
+    Options {
+        rounding: match rounding {
+            RoundingArg::AddsUp => Rounding::AddsUp,
+            RoundingArg::Independent => Rounding::Independent,
+        },
+        progress,
+    }
+}
+
+fn progress_bar() -> ProgressBar {
+    // indicatif draws only when standard error is a terminal.
+    let bar = ProgressBar::new(1);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+fn require_package(dir: &Path) -> Result<()> {
+    if !dir.is_dir() {
+        bail!(
+            "{} finns inte eller är ingen mapp; ange mappen med delar.toml (skapa en med `delar init MAPP`)",
+            dir.display()
+        );
+    }
+    if !dir.join("delar.toml").is_file() {
+        bail!(
+            "{} saknar delar.toml; är det rätt mapp? (skapa ett nytt rapportpaket med `delar init MAPP`)",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// Runs `delar report`.
+pub fn report(args: ReportArgs) -> Result<ExitCode> {
+    require_package(&args.dir)?;
+    if args.out.is_none() && !args.json {
+        bail!("ange var rapporten ska skrivas med --out MAPP (eller --json för att skriva JSON på standard ut)");
+    }
+    let bar = progress_bar();
+    let built = delar_core::build_report(
+        &DirFiles::new(&args.dir),
+        &options(args.rounding, Some(bar.clone())),
+    );
+    bar.finish_and_clear();
+    let report = built.map_err(|e| anyhow::anyhow!("{e}"))?;
+
+    let json = delar_render::json::to_string_pretty(&report);
+    if let Some(out) = &args.out {
+        let formats: &[Format] = if args.format.is_empty() {
+            &[Format::Html, Format::Md, Format::Memo, Format::Json]
+        } else {
+            &args.format
+        };
+        let files = documents(&report, formats, &json);
+        let written = output::write_all(out, &files)?;
+        for path in written {
+            eprintln!("skrev {}", path.display());
+        }
+    }
+    if args.json {
+        let mut stdout = io::stdout().lock();
+        stdout.write_all(json.as_bytes())?;
+        stdout.write_all(b"\n")?;
+    }
+    print_checks(&report.checks, args.json);
+    Ok(exit_code(&report.checks))
+}
+
+fn documents(report: &Report, formats: &[Format], json: &str) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for format in formats {
+        match format {
+            Format::Html => files.push((
+                "report.html".into(),
+                delar_render::html::report(report).into_bytes(),
+            )),
+            Format::Md => files.push((
+                "report.md".into(),
+                delar_render::markdown::report(report).into_bytes(),
+            )),
+            Format::Memo => {
+                files.push((
+                    "tjansteskrivelse.html".into(),
+                    delar_render::html::memo(report).into_bytes(),
+                ));
+                files.push((
+                    "tjansteskrivelse.md".into(),
+                    delar_render::markdown::memo(report).into_bytes(),
+                ));
+            }
+            Format::Json => files.push(("report.json".into(), format!("{json}\n").into_bytes())),
+        }
+    }
+    files.dedup_by(|a, b| a.0 == b.0);
+    files
+}
+
+/// Runs `delar check`.
+pub fn check(args: CheckArgs) -> Result<ExitCode> {
+    require_package(&args.dir)?;
+    let bar = progress_bar();
+    let checks = delar_core::check_package(
+        &DirFiles::new(&args.dir),
+        &options(RoundingArg::AddsUp, Some(bar.clone())),
+    );
+    bar.finish_and_clear();
+    let checks = checks.map_err(|e| anyhow::anyhow!("{e}"))?;
+    print_checks(&checks, false);
+    Ok(exit_code(&checks))
+}
+
+fn exit_code(checks: &[Check]) -> ExitCode {
+    if checks.iter().any(|c| c.status == CheckStatus::Fail) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Prints the check results, one line each, to standard error when standard output
+/// carries JSON, else to standard output.
+fn print_checks(checks: &[Check], to_stderr: bool) {
+    let mut text = String::new();
+    let (mut pass, mut warn, mut fail) = (0, 0, 0);
+    for c in checks {
+        let word = match c.status {
+            CheckStatus::Pass => {
+                pass += 1;
+                "ok     "
+            }
+            CheckStatus::Warn => {
+                warn += 1;
+                "varning"
+            }
+            CheckStatus::Fail => {
+                fail += 1;
+                "FEL    "
+            }
+        };
+        text.push_str(&format!("{word} {}: {}\n", c.id, c.message));
+        for (label, value) in &c.figures {
+            text.push_str(&format!("          {label}: {value}\n"));
+        }
+    }
+    text.push_str(&format!(
+        "kontroller: {pass} ok, {warn} varningar, {fail} fel\n"
+    ));
+    if to_stderr {
+        eprint!("{text}");
+    } else {
+        print!("{text}");
+    }
+}
+
+/// Runs `delar init`.
+pub fn init(args: InitArgs) -> Result<ExitCode> {
+    let dir = &args.dir;
+    if dir.exists() {
+        let empty = dir.is_dir()
+            && fs::read_dir(dir)
+                .with_context(|| format!("kan inte läsa {}", dir.display()))?
+                .next()
+                .is_none();
+        if !empty {
+            bail!(
+                "{} finns redan och är inte tom; välj en ny mapp så att inget skrivs över",
+                dir.display()
+            );
+        }
+    }
+    let files: Vec<(String, Vec<u8>)> = crate::starter::FILES
+        .iter()
+        .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
+        .collect();
+    // Write into a sibling temporary folder, then rename it into place: nothing
+    // half-written is left if a write fails.
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).with_context(|| format!("kan inte skapa {}", parent.display()))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".delar-init.")
+        .tempdir_in(&parent)
+        .with_context(|| format!("kan inte skapa en tillfällig mapp i {}", parent.display()))?;
+    for (name, bytes) in &files {
+        let path = staging.path().join(name);
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p).with_context(|| format!("kan inte skapa {}", p.display()))?;
+        }
+        fs::write(&path, bytes).with_context(|| format!("kan inte skriva {}", path.display()))?;
+    }
+    if dir.exists() {
+        fs::remove_dir(dir).with_context(|| format!("kan inte ersätta {}", dir.display()))?;
+    }
+    let staged = staging.keep();
+    fs::rename(&staged, dir).with_context(|| format!("kan inte skapa {}", dir.display()))?;
+    println!(
+        "skapade ett rapportpaket i {} ({} filer)",
+        dir.display(),
+        files.len()
+    );
+    println!(
+        "nästa steg: läs kommentarerna i {}, byt ut exempeldata mot era egna källor och kör",
+        dir.join("delar.toml").display()
+    );
+    println!("  delar check {}", dir.display());
+    println!("  delar report {} --out UT", dir.display());
+    Ok(ExitCode::SUCCESS)
+}
