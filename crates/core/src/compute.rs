@@ -100,8 +100,16 @@ impl StaffFigure {
     }
 }
 
-/// Reason printed for a group that is too small.
-pub const SMALL_GROUP: &str = "Redovisas inte: gruppen har tio eller färre anställda";
+/// Reason printed for a group that is too small (fewer than `min` employees).
+pub fn small_group_reason(min: usize) -> String {
+    const WORDS: [&str; 11] = [
+        "noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
+    ];
+    match WORDS.get(min.wrapping_sub(1)) {
+        Some(w) if min >= 2 => format!("Redovisas inte: gruppen har {w} eller färre anställda"),
+        _ => format!("Redovisas inte: gruppen har färre än {min} anställda"),
+    }
+}
 /// Reason printed for a long-term figure that stems from one person.
 pub const ONE_PERSON: &str = "Redovisas inte: långtidssjukfrånvaron kommer från en enda person";
 
@@ -517,14 +525,14 @@ fn compute_staff(pkg: &Package) -> StaffFigures {
     };
     let sick = |g: usize| {
         if groups[g].employees < min {
-            StaffFigure::Suppressed(SMALL_GROUP.into())
+            StaffFigure::Suppressed(small_group_reason(min))
         } else {
             ratio(groups[g].sick, groups[g].ordinary)
         }
     };
     let long = |g: usize| {
         if groups[g].employees < min {
-            StaffFigure::Suppressed(SMALL_GROUP.into())
+            StaffFigure::Suppressed(small_group_reason(min))
         } else if long_persons[g] == 1 {
             StaffFigure::Suppressed(ONE_PERSON.into())
         } else {

@@ -1,0 +1,381 @@
+//! End to end: a small in-memory package (delar.toml, SIE 4 ledgers, CSV sources, goals,
+//! texts) through `build_report`, compared table by table with hand-computed figures.
+
+mod common;
+
+use common::{dump, edit, package, table};
+use delar_core::report::{Block, CheckStatus, Rounding};
+use delar_core::{build_report, check_package, Options};
+
+fn report(rounding: Rounding) -> delar_core::report::Report {
+    let options = Options {
+        rounding,
+        ..Options::default()
+    };
+    build_report(&package(), &options).expect("the package builds")
+}
+
+#[test]
+fn income_statement_adds_up() {
+    let r = report(Rounding::AddsUp);
+    let t = table(&r, "resultatrakning");
+    let labels: Vec<&str> = t.columns.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Utfall 202208",
+            "Utfall 202308",
+            "Budget 2023",
+            "Prognos 2023",
+            "Avvikelse helår"
+        ]
+    );
+    assert_eq!(
+        dump(t),
+        "intakter: -8 -10 -15 -16 1
+summa_intakter: -8 -10 -15 -16 1
+personalkostnader: 15 26 37 37 0
+lokalkostnader: - - - - -
+ovriga_kostnader: 0 3 4 5 -1
+kapitalkostnad: 0 4 6 6 0
+summa_kostnader: 15 33 47 48 -1
+summa_nettokostnader: 7 23 32 32 0
+kommunbidrag: 6 30 32 32 -
+resultat: -1 7 0 0 -
+"
+    );
+}
+
+#[test]
+fn exact_ore_is_kept() {
+    let r = report(Rounding::AddsUp);
+    let t = table(&r, "resultatrakning");
+    let cell = &t.row("kapitalkostnad").unwrap().cells[2];
+    assert_eq!(
+        cell,
+        &delar_core::report::Cell::Amount {
+            exact_ore: 550_000,
+            shown_tkr: 6
+        }
+    );
+    let kb = &t.row("kommunbidrag").unwrap().cells[1];
+    assert_eq!(
+        kb,
+        &delar_core::report::Cell::Amount {
+            exact_ore: 3_000_000,
+            shown_tkr: 30
+        }
+    );
+}
+
+#[test]
+fn municipality_split_sums_to_net_cost() {
+    let r = report(Rounding::AddsUp);
+    assert_eq!(
+        dump(table(&r, "resultat_netto")),
+        "herrljunga: 3 12 16 16 0
+vargarda: 4 11 16 16 0
+summa_verksamhet: 7 23 32 32 0
+"
+    );
+    let notes = &table(&r, "resultat_netto").notes;
+    assert!(notes[0].contains("Herrljungaspec"), "{notes:?}");
+    assert!(notes[0].contains("Herrljunga 47,78 %"), "{notes:?}");
+}
+
+#[test]
+fn independent_rounding_rounds_each_cell() {
+    let r = report(Rounding::Independent);
+    let t = table(&r, "resultat_netto");
+    // Herrljunga budget 15 827,90 kr → 16, prognos 15 377,90 → 15, avvikelse 450 kr → 0:
+    // each cell on its own, so 16 − 15 ≠ 0 as displayed (adds-up mode shows 16 16 0).
+    assert_eq!(
+        dump(t),
+        "herrljunga: 3 12 16 15 0
+vargarda: 4 11 16 16 0
+summa_verksamhet: 7 23 32 32 0
+"
+    );
+}
+
+#[test]
+fn budget_changes_and_investments() {
+    let r = report(Rounding::AddsUp);
+    let bf = table(&r, "budgetforandringar");
+    assert_eq!(
+        dump(bf),
+        "lonerevidering_2023: 1\nforandring_kapitalkostnader: 1\ntotalt: 2\n"
+    );
+    assert_eq!(bf.rows[0].note.as_deref(), Some("avser löner april-dec"));
+    assert_eq!(bf.rows[0].label, "Lönerevidering 2023");
+    assert_eq!(
+        dump(table(&r, "investeringar")),
+        "reinvestering_it: 238 2350 0 2350 2350 0
+summa_gemensam: 238 2350 0 2350 2350 0
+ombyggnation_wifi: 0 0 400 400 400 0
+summa_herrljunga: 0 0 400 400 400 0
+summa_totalt: 238 2350 400 2750 2750 0
+"
+    );
+}
+
+#[test]
+fn small_staff_groups_are_suppressed() {
+    let r = report(Rounding::AddsUp);
+    let t = table(&r, "personal");
+    assert_eq!(
+        dump(t),
+        "sjukfranvaro_total: x
+sjukfranvaro_kvinnor: x
+sjukfranvaro_man: x
+sjukfranvaro_29: x
+sjukfranvaro_30_49: x
+sjukfranvaro_50: x
+langtid_total: x
+langtid_kvinnor: x
+langtid_man: x
+heltid_kvinnor: 50,00
+heltid_man: 50,00
+"
+    );
+    match &t.rows[0].cells[0] {
+        delar_core::report::Cell::Suppressed { reason } => {
+            assert_eq!(
+                reason,
+                "Redovisas inte: gruppen har tio eller färre anställda"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn texts_memo_and_text_figures() {
+    let r = report(Rounding::AddsUp);
+    assert_eq!(
+        r.memo.summary,
+        "Testnämnden redovisar en positiv avvikelse från budget på 7 tkr per augusti.\n\nAvvikelsen beror på personalkostnader."
+    );
+    assert_eq!(
+        r.memo.decision,
+        "Nämnden godkänner upprättad delårsrapport per 2023-08-31."
+    );
+    assert_eq!(
+        r.memo.basis,
+        [
+            "Tjänsteskrivelse i ärendet daterad 2023-09-01",
+            "Delårsrapport 2023-08-31 Testnämnden."
+        ]
+    );
+    assert_eq!(r.text_figures["tjansteskrivelse_avvikelse_tkr"], 7);
+    assert_eq!(r.text_figures["sammanfattning_resultat_tkr"], 7);
+    assert_eq!(r.text_figures["investeringar_utfall_tkr"], 238);
+    assert_eq!(r.text_figures["investeringar_budget_tkr"], 2750);
+    let ids: Vec<(&str, u8)> = r
+        .sections
+        .iter()
+        .map(|s| (s.id.as_str(), s.level))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("sammanfattning", 1),
+            ("ansvar_och_uppdrag", 1),
+            ("verksamhetsberattelse", 1),
+            ("planeringsforutsattningar", 1),
+            ("mal", 1),
+            ("personalredovisning", 1),
+            ("ekonomi", 1),
+            ("drift", 2),
+            ("investeringar", 2)
+        ]
+    );
+    assert_eq!(
+        r.sections[0].blocks,
+        [Block::Markdown {
+            text: "IT enheten redovisar ett resultat på 7 tkr för delåret 2023.".into()
+        }]
+    );
+    match &r.sections[4].blocks[0] {
+        Block::Goal(g) => {
+            assert_eq!(g.text, "Strategin är framtagen. Resultatet är 7 tkr.");
+            assert_eq!(g.indicators.len(), 1);
+        }
+        other => panic!("{other:?}"),
+    }
+    let inv = &r.sections[8].blocks;
+    assert_eq!(
+        inv[1],
+        Block::Markdown {
+            text: "Utfallet uppgår till 238 tkr av 2 750 tkr.".into()
+        }
+    );
+}
+
+#[test]
+fn checks_of_a_sound_package() {
+    let r = report(Rounding::AddsUp);
+    let got: Vec<(&str, CheckStatus)> =
+        r.checks.iter().map(|c| (c.id.as_str(), c.status)).collect();
+    assert_eq!(
+        got,
+        [
+            ("ledger_balanced", CheckStatus::Pass),
+            ("ledger_balanced", CheckStatus::Pass),
+            ("rows_claimed", CheckStatus::Pass),
+            ("outside_scope", CheckStatus::Pass),
+            ("budget_balanced", CheckStatus::Pass),
+            ("budget_changes_balanced", CheckStatus::Pass),
+            ("forecast_complete", CheckStatus::Warn),
+            ("investment_groups", CheckStatus::Pass),
+            ("staff_data", CheckStatus::Pass),
+            ("sick_spells_in_period", CheckStatus::Pass),
+        ]
+    );
+    let outside = r.checks.iter().find(|c| c.id == "outside_scope").unwrap();
+    assert!(
+        outside.message.contains("1 poster, netto 1 234,00 kr"),
+        "{}",
+        outside.message
+    );
+    let fc = r
+        .checks
+        .iter()
+        .find(|c| c.id == "forecast_complete")
+        .unwrap();
+    assert_eq!(
+        fc.message,
+        "Rader utan prognos (prognos = budget används): Kapitalkostnad."
+    );
+}
+
+#[test]
+fn unmapped_account_fails_with_its_number() {
+    let files = edit(
+        package(),
+        "huvudbok/2023.se",
+        "#TRANS 4010 {1 \"8530\"}",
+        "#TRANS 9010 {1 \"8530\"}",
+    );
+    // 9010 is outside classes 3–8: ignored, no error. Use a result account instead.
+    assert!(build_report(&files, &Options::default()).is_ok());
+    let files = edit(
+        package(),
+        "huvudbok/2023.se",
+        "#TRANS 4010 {1 \"8530\"}",
+        "#TRANS 8910 {1 \"8530\"}",
+    );
+    let err = build_report(&files, &Options::default()).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("konto 8910 (3 300,00 kr i huvudbok/2023.se) hör inte till någon rad"),
+        "{msg}"
+    );
+    // check_package reports it as a failed check instead of an error.
+    let checks = check_package(&files, &Options::default()).unwrap();
+    let c = checks.iter().find(|c| c.id == "rows_claimed").unwrap();
+    assert_eq!(c.status, CheckStatus::Fail);
+    assert!(c.figures[0].1.contains("8910"));
+}
+
+#[test]
+fn account_claimed_by_two_rows_fails() {
+    let files = edit(
+        package(),
+        "delar.toml",
+        "accounts = [\"7800-7899\", \"8400-8499\"]",
+        "accounts = [\"7800-7899\", \"8400-8499\", \"4000-4099\"]",
+    );
+    let err = build_report(&files, &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("konto 4010 (3 300,00 kr i huvudbok/2023.se) hör till flera rader: ovriga_kostnader, kapitalkostnad"),
+        "{err}"
+    );
+    // The budget line on 4010 is named too.
+    assert!(
+        err.contains("konto 4010 (4 000,00 kr i budget/budget.csv)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn out_of_scope_bookings_are_ignored() {
+    // An unmapped account outside scope is no error.
+    let files = edit(
+        package(),
+        "huvudbok/2023.se",
+        "#TRANS 5010 {1 \"9999\"}",
+        "#TRANS 8910 {1 \"9999\"}",
+    );
+    let r = build_report(&files, &Options::default()).unwrap();
+    assert_eq!(
+        dump(table(&r, "resultatrakning")).lines().nth(7),
+        Some("summa_nettokostnader: 7 23 32 32 0")
+    );
+}
+
+#[test]
+fn unbalanced_voucher_fails_the_check() {
+    let files = edit(
+        package(),
+        "huvudbok/2023.se",
+        "#TRANS 1930 {} 30000.00",
+        "#TRANS 1930 {} 29000.00",
+    );
+    let checks = check_package(&files, &Options::default()).unwrap();
+    let c = &checks[0];
+    assert_eq!(
+        (c.id.as_str(), c.status),
+        ("ledger_balanced", CheckStatus::Fail)
+    );
+    assert!(
+        c.message.contains("1 verifikationer balanserar inte"),
+        "{}",
+        c.message
+    );
+}
+
+#[test]
+fn template_errors_name_file_and_line() {
+    let files = package().with(
+        "texter/drift-kommentar.md",
+        "Rad ett\n{{ rr.nope.utfall }}\n",
+    );
+    let err = build_report(&files, &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("texter/drift-kommentar.md:2: mallfel:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_source_names_the_path() {
+    let mut files = package();
+    files.files.remove("prognos.csv");
+    let err = build_report(&files, &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("prognos.csv: filen saknas"), "{err}");
+}
+
+#[test]
+fn progress_is_reported() {
+    use std::sync::{Arc, Mutex};
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s = seen.clone();
+    let options = Options {
+        progress: Some(Arc::new(move |p: &delar_core::Progress| {
+            s.lock().unwrap().push((p.step, p.steps, p.message.clone()))
+        })),
+        ..Options::default()
+    };
+    build_report(&package(), &options).unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 6);
+    assert_eq!(seen[1].2, "huvudbok/2023.se: 16 poster");
+    assert!(seen.iter().all(|(_, n, _)| *n == 6));
+}
