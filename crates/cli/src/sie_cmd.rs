@@ -1,13 +1,383 @@
-//! `delar sie …`: check, balances and convert (owned by the SIE work).
+//! `delar sie …`: check, balances and convert SIE files (thin layer over `delar-sie`).
 
-use clap::Args;
+use anyhow::{bail, Context};
+use clap::{Args, Subcommand, ValueEnum};
+use delar_sie::{
+    BalanceRow, BalanceSource, Diagnostic, ParseOptions, Parsed, SieFile, SieReader, SieType,
+    TransAggregator,
+};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{BufReader, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// Files at least this large get a progress bar (when stderr is a terminal).
+const PROGRESS_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Arguments of `delar sie`.
 #[derive(Args)]
-pub struct SieArgs {}
+pub struct SieArgs {
+    #[command(subcommand)]
+    command: SieCommand,
+}
+
+#[derive(Subcommand)]
+enum SieCommand {
+    /// Check SIE files: one summary line per file, then each problem as FILE:LINE:COL.
+    /// Exit status 0 when every file is valid, 1 otherwise.
+    Check {
+        /// SIE files (types 1, 2, 3, 4E, 4I).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Report data problems (unbalanced vouchers, checksum) as warnings, not errors.
+        #[arg(long)]
+        lenient: bool,
+    },
+    /// Print balances per account and month: from vouchers (#TRANS), else #PSALDO, else
+    /// #RES and #UB. A row without object is the account's total; object rows come in addition.
+    Balances {
+        /// SIE file.
+        file: PathBuf,
+        /// Year index: 0 the current year, -1 the prior one.
+        #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
+        year: i32,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+        /// Read on past data problems (they become warnings on stderr).
+        #[arg(long)]
+        lenient: bool,
+    },
+    /// Convert a SIE file to SIE type 1–4 (CP437 with #KSUMMA) or to JSON.
+    Convert {
+        /// SIE file.
+        file: PathBuf,
+        /// Target: 1, 2, 3, 4 (SIE type) or json.
+        #[arg(long)]
+        to: String,
+        /// Output file (written to a temporary file beside it, then renamed).
+        #[arg(long)]
+        out: PathBuf,
+        /// Read on past data problems (they become warnings on stderr).
+        #[arg(long)]
+        lenient: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Csv,
+    Json,
+}
 
 /// Runs `delar sie`.
-pub fn run(_args: SieArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not yet available")
+pub fn run(args: SieArgs) -> anyhow::Result<ExitCode> {
+    match args.command {
+        SieCommand::Check { files, lenient } => check(&files, lenient),
+        SieCommand::Balances {
+            file,
+            year,
+            format,
+            lenient,
+        } => balances(&file, year, format, lenient),
+        SieCommand::Convert {
+            file,
+            to,
+            out,
+            lenient,
+        } => convert(&file, &to, &out, lenient),
+    }
+}
+
+fn options(path: &Path, lenient: bool) -> ParseOptions {
+    let o = ParseOptions::new(path.display().to_string());
+    if lenient {
+        o.lenient()
+    } else {
+        o
+    }
+}
+
+fn progress_bar(path: &Path) -> Option<ProgressBar> {
+    let len = std::fs::metadata(path).ok()?.len();
+    if len < PROGRESS_BYTES || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{msg} [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(path.display().to_string());
+    Some(bar)
+}
+
+/// Streams `path`, passing each voucher to `each`; returns the rest of the file and the
+/// diagnostics. Memory stays bounded by the largest voucher.
+fn stream(
+    path: &Path,
+    lenient: bool,
+    mut each: impl FnMut(&SieFile, delar_sie::Voucher),
+) -> anyhow::Result<Parsed> {
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let bar = progress_bar(path);
+    let mut reader = SieReader::new(
+        BufReader::with_capacity(1 << 20, file),
+        &options(path, lenient),
+    );
+    let mut last = 0u64;
+    while let Some(v) = reader.next_voucher() {
+        let v = v?;
+        if let Some(bar) = &bar {
+            let pos = reader.position();
+            if pos - last > 1 << 20 {
+                bar.set_position(pos);
+                last = pos;
+            }
+        }
+        each(reader.header(), v);
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(reader.read_all(|_| {})?)
+}
+
+/// Reads the whole file into memory with vouchers.
+fn read_whole(path: &Path, lenient: bool) -> anyhow::Result<Parsed> {
+    let mut vouchers = Vec::new();
+    let mut parsed = stream(path, lenient, |_, v| vouchers.push(v))?;
+    parsed.file.vouchers = vouchers;
+    Ok(parsed)
+}
+
+fn print_diagnostics(out: &mut impl Write, diagnostics: &[Diagnostic]) -> std::io::Result<()> {
+    for d in diagnostics {
+        writeln!(out, "{d}")?;
+    }
+    Ok(())
+}
+
+fn check(files: &[PathBuf], lenient: bool) -> anyhow::Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut all_valid = true;
+    for path in files {
+        let shown = path.display().to_string();
+        let mut vouchers = 0usize;
+        let mut rows = 0usize;
+        let parsed = match stream(path, lenient, |_, v| {
+            vouchers += 1;
+            rows += v.rows.len();
+        }) {
+            Ok(p) => p,
+            Err(e) => {
+                all_valid = false;
+                writeln!(out, "{shown}: cannot be read")?;
+                writeln!(out, "{shown}:0:0: error: {e:#}")?;
+                continue;
+            }
+        };
+        let errors = parsed.diagnostics.iter().filter(|d| d.is_error()).count();
+        let warnings = parsed.diagnostics.len() - errors;
+        if errors > 0 {
+            all_valid = false;
+        }
+        let is_sie = !parsed
+            .diagnostics
+            .iter()
+            .any(|d| d.code == delar_sie::Code::NotSie);
+        if is_sie {
+            let f = &parsed.file;
+            let ty = f
+                .sie_type
+                .map_or("?".to_string(), |t| t.number().to_string());
+            let program = f
+                .program
+                .as_ref()
+                .map_or("unknown program".to_string(), |p| match &p.version {
+                    Some(v) => format!("{} {}", p.name, v),
+                    None => p.name.clone(),
+                });
+            writeln!(
+                out,
+                "{shown}: SIE type {ty}, {program}, {}: {} accounts, {vouchers} vouchers, {rows} rows, {} period balances, {} budgets: {}",
+                parsed.encoding,
+                f.accounts.len(),
+                f.period_balances.len(),
+                f.period_budgets.len(),
+                verdict(errors, warnings)
+            )?;
+        } else {
+            writeln!(
+                out,
+                "{shown}: not a SIE file: {}",
+                verdict(errors, warnings)
+            )?;
+        }
+        print_diagnostics(&mut out, &parsed.diagnostics)?;
+    }
+    Ok(if all_valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn verdict(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => "valid".to_string(),
+        (0, w) => format!("valid, {}", plural(w, "warning")),
+        (e, w) => format!("INVALID, {}, {}", plural(e, "error"), plural(w, "warning")),
+    }
+}
+
+/// Prints diagnostics to stderr; true when there are errors (the command must stop).
+fn report_problems(parsed: &Parsed) -> bool {
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    let _ = print_diagnostics(&mut err, &parsed.diagnostics);
+    if parsed.has_errors() {
+        let _ = writeln!(
+            err,
+            "delar: {} has errors; fix them or use --lenient to read past data problems",
+            parsed
+                .diagnostics
+                .first()
+                .map_or("the file".to_string(), |d| d.path.clone())
+        );
+        return true;
+    }
+    false
+}
+
+fn object_text(row: &BalanceRow) -> String {
+    row.objects
+        .iter()
+        .map(|o| format!("{}:{}", o.dimension, o.id))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn balances(path: &Path, year: i32, format: Format, lenient: bool) -> anyhow::Result<ExitCode> {
+    // Stream: aggregate vouchers of the year as they come (the #RAR records precede them).
+    let mut agg: Option<Option<TransAggregator>> = None;
+    let parsed = stream(path, lenient, |header, v| {
+        let agg = agg.get_or_insert_with(|| {
+            let range = header.fiscal_year(year).copied();
+            // Without a #RAR for a prior year its vouchers cannot be told apart.
+            (range.is_some() || year == 0).then(|| TransAggregator::new(range))
+        });
+        if let Some(agg) = agg {
+            agg.add(&v);
+        }
+    })?;
+    if report_problems(&parsed) {
+        return Ok(ExitCode::from(1));
+    }
+    let result = match agg {
+        Some(Some(a)) if a.voucher_count() > 0 => delar_sie::Balances {
+            source: BalanceSource::Transactions,
+            year,
+            rows: a.into_rows(),
+        },
+        _ => delar_sie::balances::from_balances(&parsed.file, year),
+    };
+    let range = parsed
+        .file
+        .fiscal_year(year)
+        .map(|y| format!("{} – {}", y.start, y.end))
+        .unwrap_or_else(|| "no #RAR for this year".to_string());
+    let mut text = String::new();
+    match format {
+        Format::Csv => {
+            writeln!(text, "# source: {}; year {year} ({range})", result.source)?;
+            writeln!(text, "account,period,object,amount")?;
+            for r in &result.rows {
+                writeln!(
+                    text,
+                    "{},{},{},{}",
+                    csv_field(&r.account),
+                    r.period.map(|p| p.to_string()).unwrap_or_default(),
+                    csv_field(&object_text(r)),
+                    r.amount
+                )?;
+            }
+        }
+        Format::Json => {
+            let rows: Vec<serde_json::Value> = result
+                .rows
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "account": &*r.account,
+                        "period": r.period.map(|p| p.to_string()).unwrap_or_default(),
+                        "object": object_text(r),
+                        "amount": r.amount.to_string(),
+                    })
+                })
+                .collect();
+            let doc = serde_json::json!({
+                "source": result.source,
+                "source_description": result.source.to_string(),
+                "year": year,
+                "fiscal_year": range,
+                "rows": rows,
+            });
+            text = serde_json::to_string_pretty(&doc)?;
+            text.push('\n');
+        }
+    }
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn convert(path: &Path, to: &str, out: &Path, lenient: bool) -> anyhow::Result<ExitCode> {
+    let target = match to {
+        "json" | "JSON" => None,
+        "1" | "2" | "3" | "4" | "4E" | "4e" | "4I" | "4i" => {
+            let n = to.as_bytes()[0] - b'0';
+            Some(SieType::from_number(n).context("SIE type")?)
+        }
+        other => bail!("--to {other}: expected 1, 2, 3, 4 or json"),
+    };
+    let parsed = read_whole(path, lenient)?;
+    if report_problems(&parsed) {
+        return Ok(ExitCode::from(1));
+    }
+    let bytes = match target {
+        Some(ty) => delar_sie::write(&parsed.file, ty),
+        None => {
+            let doc = serde_json::json!({
+                "encoding": parsed.encoding,
+                "file": parsed.file,
+            });
+            let mut v = serde_json::to_vec_pretty(&doc)?;
+            v.push(b'\n');
+            v
+        }
+    };
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(&bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(out)
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -803,26 +803,24 @@ impl Core {
         let signature = fields.get(6).and_then(|f| nonempty(self.text_of(line, f)));
         let open = fields.last().is_some_and(|f| f.kind == Kind::Open);
         // Duplicate voucher numbers within a series.
-        if !number.is_empty() {
-            if !self.voucher_keys.insert(series.0, &number) {
-                // A warning: some programs number every voucher of a series 1 (see the
-                // corpus); the data is still usable.
-                let sev = Severity::Warning;
-                let col = fields
-                    .get(2)
-                    .map_or(1, |f| self.column(line, f.start as usize));
-                let ln = self.line_no;
-                self.push_diag(
-                    sev,
-                    ln,
-                    col,
-                    Code::DuplicateVoucher,
-                    format!(
-                        "voucher number {number} appears twice in series {}; each voucher needs its own number; check the export",
-                        display_series(&series.1)
-                    ),
-                );
-            }
+        if !number.is_empty() && !self.voucher_keys.insert(series.0, &number) {
+            // A warning: some programs number every voucher of a series 1 (see the
+            // corpus); the data is still usable.
+            let sev = Severity::Warning;
+            let col = fields
+                .get(2)
+                .map_or(1, |f| self.column(line, f.start as usize));
+            let ln = self.line_no;
+            self.push_diag(
+                sev,
+                ln,
+                col,
+                Code::DuplicateVoucher,
+                format!(
+                    "voucher number {number} appears twice in series {}; each voucher needs its own number; check the export",
+                    display_series(&series.1)
+                ),
+            );
         }
         // Dates inside the current fiscal year.
         if let Some(year) = self.file.fiscal_year(0) {

@@ -1,0 +1,205 @@
+//! `delar sie …` end to end: the built binary on corpus files, with golden outputs
+//! (`UPDATE_EXPECT=1 cargo test -p delar-cli --test sie_cli` rewrites them).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn corpus() -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/sie-corpus"
+    ))
+}
+
+fn golden_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/sie"))
+}
+
+/// Runs `delar` in the corpus folder; returns (exit code, stdout, stderr).
+fn delar(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_delar"))
+        .args(args)
+        .current_dir(corpus())
+        .output()
+        .expect("run delar");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+        String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+    )
+}
+
+fn golden(name: &str, actual: &str) {
+    let path = golden_dir().join(name);
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "missing golden {}; run with UPDATE_EXPECT=1",
+            path.display()
+        )
+    });
+    assert_eq!(
+        actual, expected,
+        "golden {name} differs (UPDATE_EXPECT=1 rewrites)"
+    );
+}
+
+#[test]
+fn check_reports_summary_and_diagnostics() {
+    let (code, out, _) = delar(&[
+        "sie",
+        "check",
+        "Sie1.se",
+        "transaktioner_ovnbolag-bad-balance.se",
+        "BokSald.SE",
+        "XE_SIE_3_20151125094952.SE",
+        "Sie4.se",
+    ]);
+    assert_eq!(code, 1);
+    golden("check.txt", &out);
+}
+
+#[test]
+fn check_exit_status() {
+    let (code, out, _) = delar(&[
+        "sie",
+        "check",
+        "Sie1.se",
+        "typ4.se",
+        "SIE4_Exempelfil_med_underdim.SE",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.ends_with("valid")).count(),
+        3,
+        "{out}"
+    );
+    assert!(out.contains("utf-8"));
+    let (code, out, _) = delar(&["sie", "check", "--lenient", "XE_SIE_4_20151125095119.SE"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(
+        "XE_SIE_4_20151125095119.SE:1356:1: warning: voucher 1 1 (line 1356) does not balance"
+    ));
+    let (code, out, _) = delar(&["sie", "check", "XE_SIE_4_20151125095119.SE"]);
+    assert_eq!(code, 1);
+    assert!(out.contains(":1356:1: error: voucher 1 1"));
+    let (code, out, _) = delar(&["sie", "check", "no-such-file.se"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("no-such-file.se:0:0: error: cannot open"),
+        "{out}"
+    );
+}
+
+/// The rows without object of a balances CSV (after the two header lines).
+fn totals(csv: &str) -> Vec<String> {
+    csv.lines()
+        .skip(2)
+        .filter(|l| l.split(',').nth(2) == Some(""))
+        .filter(|l| !l.ends_with(",0.00"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn balances_of_type_4_and_type_2_of_the_same_books_agree() {
+    let (code, t4, err) = delar(&["sie", "balances", "transaktioner_ovnbolag.se"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(t4.starts_with("# source: #TRANS"));
+    let (code, t2, _) = delar(&["sie", "balances", "periodsaldo_ovnbolag.se", "--year", "0"]);
+    assert_eq!(code, 0);
+    assert!(t2.starts_with("# source: #PSALDO"));
+    assert_eq!(t2.lines().nth(1), Some("account,period,object,amount"));
+    let (a, b) = (totals(&t4), totals(&t2));
+    assert!(a.len() > 50);
+    assert_eq!(a, b);
+    golden("balances-transaktioner.csv", &t4);
+}
+
+#[test]
+fn balances_year_balances_and_json() {
+    let (code, out, _) = delar(&["sie", "balances", "arsaldo_ovnbolag.se", "--year", "-1"]);
+    assert_eq!(code, 0);
+    golden("balances-arsaldo-prior.csv", &out);
+    assert!(out.starts_with("# source: #RES and #UB"));
+    let (code, out, _) = delar(&[
+        "sie",
+        "balances",
+        "objektsaldo_ovnbolag.se",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["source"], "PSALDO");
+    let rows = v["rows"].as_array().unwrap();
+    assert!(rows.iter().any(|r| r["object"] != ""));
+    assert!(rows
+        .iter()
+        .all(|r| r["amount"].as_str().unwrap().contains('.')));
+    // An invalid file stops with the diagnostics on stderr.
+    let (code, out, err) = delar(&["sie", "balances", "transaktioner_ovnbolag-bad-balance.se"]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert!(err.contains(":3905:1: error: voucher B 1"));
+}
+
+#[test]
+fn convert_to_4_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out4 = dir.path().join("ut.se");
+    let (code, _, err) = delar(&[
+        "sie",
+        "convert",
+        "SIE4_Exempelfil_med_underdim.SE",
+        "--to",
+        "4",
+        "--out",
+        out4.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let bytes = std::fs::read(&out4).unwrap();
+    assert!(bytes.ends_with(b"\r\n"));
+    let (code, out, _) = delar(&["sie", "check", out4.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("SIE type 4"));
+    assert!(out.contains("295 vouchers, 1330 rows"), "{out}");
+    let a = delar_sie::parse(&bytes, &delar_sie::ParseOptions::new("a"));
+    assert_eq!(a.encoding, delar_sie::Encoding::Cp437);
+    assert!(a.file.checksum.is_some());
+
+    let outj = dir.path().join("ut.json");
+    let (code, _, _) = delar(&[
+        "sie",
+        "convert",
+        "Sie4.se",
+        "--to",
+        "json",
+        "--out",
+        outj.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&outj).unwrap()).unwrap();
+    assert_eq!(v["file"]["vouchers"].as_array().unwrap().len(), 70);
+    assert_eq!(v["encoding"], "cp437");
+
+    // An invalid file writes nothing.
+    let bad = dir.path().join("bad.se");
+    let (code, _, err) = delar(&[
+        "sie",
+        "convert",
+        "BokSald.SE",
+        "--to",
+        "4",
+        "--out",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not a SIE file"));
+    assert!(!Path::new(&bad).exists());
+    let only: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(only.len(), 2, "no temporary files left behind");
+}
