@@ -146,7 +146,8 @@ pub struct Computed {
     pub changes: Vec<ChangeArea>,
     /// Projects in register order.
     pub projects: Vec<ProjectFigures>,
-    /// Investment outcome on project objects that the register does not know: (id, öre).
+    /// Investment outcome within scope on project objects that the register does not
+    /// know: (id, öre).
     pub unregistered_outcome: Vec<(String, i64)>,
     /// Staff figures, when the package reports staff.
     pub staff: Option<StaffFigures>,
@@ -419,6 +420,9 @@ fn compute_investments(pkg: &Package) -> (Vec<ProjectFigures>, Vec<(String, i64)
         return (Vec::new(), Vec::new());
     };
     let mut outcome: BTreeMap<&str, i64> = BTreeMap::new();
+    // Outcome within the committee's scope, to flag projects missing from the register
+    // (projects of other committees on the same accounts are not the committee's concern).
+    let mut in_scope: BTreeMap<&str, i64> = BTreeMap::new();
     for p in &pkg.current.postings {
         if p.year != config.year
             || p.month < 1
@@ -429,6 +433,9 @@ fn compute_investments(pkg: &Package) -> (Vec<ProjectFigures>, Vec<(String, i64)
         }
         if let Some(project) = p.object(inv.dimension) {
             *outcome.entry(project).or_insert(0) += p.amount;
+            if config.in_scope(p.object(config.ledger.scope_dimension)) {
+                *in_scope.entry(project).or_insert(0) += p.amount;
+            }
         }
     }
     let projects: Vec<ProjectFigures> = pkg
@@ -445,7 +452,7 @@ fn compute_investments(pkg: &Package) -> (Vec<ProjectFigures>, Vec<(String, i64)
         })
         .collect();
     let known: BTreeSet<&str> = pkg.register.iter().map(|r| r.id.as_str()).collect();
-    let unregistered = outcome
+    let unregistered = in_scope
         .iter()
         .filter(|(id, amount)| !known.contains(*id) && **amount != 0)
         .map(|(id, amount)| (id.to_string(), *amount))
