@@ -331,7 +331,7 @@ fn render_checks(out: &mut String, report: &Report) {
             ));
             out.push_str(&format!(
                 "<td><p class=\"check-message\">{}</p><p class=\"check-id\"><code>{}</code></p></td>",
-                esc(&check.message),
+                esc(&glue_numbers(&check.message)),
                 esc(&check.id)
             ));
             out.push_str("<td class=\"figs\">");
@@ -341,7 +341,7 @@ fn render_checks(out: &mut String, report: &Report) {
                     out.push_str(&format!(
                         "<div><dt>{}</dt><dd>{}</dd></div>",
                         esc(label),
-                        esc(value)
+                        esc(&glue_numbers(value))
                     ));
                 }
                 out.push_str("</dl>");
@@ -419,6 +419,26 @@ fn document_start(out: &mut String, title: &str, kind: &str) {
 
 fn document_end(out: &mut String) {
     out.push_str("</div>\n</body>\n</html>\n");
+}
+
+/// Text with the spaces inside numbers ("118 385 520,98") and before a unit ("0,00 kr",
+/// "40,29 %") made no-break, so a figure never wraps across lines.
+fn glue_numbers(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let after_digit = i > 0 && chars[i - 1].is_ascii_digit();
+        let glue = c == ' ' && after_digit && {
+            let rest: String = chars[i + 1..].iter().take(4).collect();
+            let unit = ["kr", "tkr", "%", "öre"].iter().any(|u| {
+                rest.strip_prefix(u)
+                    .is_some_and(|tail| tail.chars().next().is_none_or(|n| !n.is_alphanumeric()))
+            });
+            unit || chars.get(i + 1).is_some_and(|n| n.is_ascii_digit())
+        };
+        out.push(if glue { '\u{a0}' } else { c });
+    }
+    out
 }
 
 /// Escapes text for HTML content and double-quoted attribute values.
@@ -566,14 +586,14 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .goal-title { margin-top: 0; }
 .goal-status { margin: 0 0 .6rem; }
 table.indicators td { width: 22%; }
-table.checks td.status { width: 8.5rem; }
-table.checks .figs { width: 16rem; }
+table.checks .status { width: 1%; white-space: nowrap; }
+table.checks .figs { width: 40%; }
 table.checks td p { margin: 0; }
 .check-id { color: var(--muted); font-size: .8rem; margin-top: .15rem; }
 .check-figures { margin: 0; font-size: .8rem; }
-.check-figures div { display: flex; gap: .5rem; justify-content: space-between; }
-.check-figures dt { color: var(--muted); min-width: 0; }
-.check-figures dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.check-figures div { display: flex; gap: .25rem .75rem; justify-content: space-between; }
+.check-figures dt { flex: 1 1 45%; color: var(--muted); }
+.check-figures dd { flex: 0 1 auto; margin: 0; text-align: right; font-variant-numeric: tabular-nums; }
 .checks-summary { font-weight: 600; }
 .memo-head { margin-bottom: 2rem; border-bottom: 3px solid var(--accent); padding-bottom: 1rem; }
 .memo-meta { display: flex; flex-wrap: wrap; justify-content: space-between; gap: .25rem 1.5rem; color: var(--muted); font-size: .9rem; margin-bottom: 1.5rem; }
@@ -608,6 +628,13 @@ table.checks td p { margin: 0; }
   }
   .toc { break-after: page; page-break-after: always; }
   .new-page { break-before: page; page-break-before: always; }
+  /* Keep a heading off the bottom of a page: it claims room for a few lines below it. */
+  h2::after, h3::after, h4::after, h5::after, h6::after {
+    content: "";
+    display: block;
+    height: 6rem;
+    margin-bottom: -6rem;
+  }
   .new-page > h2:first-child, main > section:first-child > h2:first-child { margin-top: 0; }
   .memo-background { break-before: page; page-break-before: always; }
   .memo-background > h2 { margin-top: 0; }
@@ -628,6 +655,16 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"
         );
         assert_eq!(esc("Vårgårda"), "Vårgårda");
+    }
+
+    #[test]
+    fn numbers_do_not_wrap() {
+        assert_eq!(
+            glue_numbers("netto 118 385 520,98 kr och 40,29 % av 2023 års 12 poster"),
+            "netto 118\u{a0}385\u{a0}520,98\u{a0}kr och 40,29\u{a0}% av 2023 års 12 poster"
+        );
+        assert_eq!(glue_numbers("3 krav"), "3 krav");
+        assert_eq!(glue_numbers("17 578 tkr"), "17\u{a0}578\u{a0}tkr");
     }
 
     #[test]

@@ -163,7 +163,9 @@ fn checks_appendix_lists_every_check() {
             && doc.contains("Varning</span>")
             && doc.contains("Fel</span>")
     );
-    assert!(doc.contains("<dt>Summa verksamhet</dt><dd>17 578 tkr</dd>"));
+    assert!(doc.contains(&format!(
+        "<dt>Summa verksamhet</dt><dd>17{NBSP}578{NBSP}tkr</dd>"
+    )));
 }
 
 #[test]
