@@ -146,9 +146,13 @@ pub fn memo(report: &Report) -> String {
         out.push_str("</dl>\n");
     }
 
-    out.push_str("<section class=\"memo-part memo-background\">\n<h2>Bakgrund</h2>\n");
-    out.push_str(&markdown_html::to_html(&memo.background, 3));
-    out.push_str("</section>\n</main>\n");
+    // Bakgrund starts a printed page of its own, so an empty one is left out.
+    if !memo.background.trim().is_empty() {
+        out.push_str("<section class=\"memo-part memo-background\">\n<h2>Bakgrund</h2>\n");
+        out.push_str(&markdown_html::to_html(&memo.background, 3));
+        out.push_str("</section>\n");
+    }
+    out.push_str("</main>\n");
     document_end(&mut out);
     out
 }

@@ -108,8 +108,10 @@ pub fn memo(report: &Report) -> String {
         out.push_str(&format!("**{label}**\n\n"));
         push_list(&mut out, names);
     }
-    out.push_str("## Bakgrund\n\n");
-    push_block(&mut out, &memo.background);
+    if !memo.background.trim().is_empty() {
+        out.push_str("## Bakgrund\n\n");
+        push_block(&mut out, &memo.background);
+    }
     finish(out)
 }
 

@@ -232,3 +232,13 @@ fn memo_has_the_parts_of_a_tjansteskrivelse_in_order() {
     }
     assert!(doc.contains("<time datetime=\"2023-09-01\">2023-09-01</time>"));
 }
+
+#[test]
+fn memo_without_background_has_no_empty_page() {
+    let mut report = common::report();
+    report.memo.background = "  \n".to_string();
+    let doc = html::memo(&report);
+    assert!(!doc.contains("<h2>Bakgrund</h2>"));
+    assert!(doc.contains("<h2>Förslag till beslut</h2>"));
+    assert!(!delar_render::markdown::memo(&report).contains("## Bakgrund"));
+}
