@@ -5,6 +5,7 @@
 //! well. The report's own Markdown blocks are copied as they are.
 
 use delar_core::report::{Block, CheckStatus, Goal, Report, RowKind, Section, Table};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::common::{self, Footnotes, Shown};
 use crate::format::Style;
@@ -47,9 +48,22 @@ pub fn report(report: &Report) -> String {
             "{indent}- [{}](#{anchor})\n",
             link_text(&section.heading)
         ));
+        // Headings inside the section take anchors too and shift the numbering of
+        // repeated headings after them.
         for block in &section.blocks {
-            if let Block::Goal(goal) = block {
-                slugs.slug(&goal.title);
+            match block {
+                Block::Markdown { text } => {
+                    for heading in markdown_headings(text) {
+                        slugs.slug(&heading);
+                    }
+                }
+                Block::Goal(goal) => {
+                    slugs.slug(&goal.title);
+                    for heading in markdown_headings(&goal.text) {
+                        slugs.slug(&heading);
+                    }
+                }
+                Block::Table { .. } => {}
             }
         }
     }
@@ -348,6 +362,25 @@ fn link_text(text: &str) -> String {
     inline(text)
 }
 
+/// The plain text of every heading in a piece of Markdown, in order.
+fn markdown_headings(text: &str) -> Vec<String> {
+    let mut headings = Vec::new();
+    let mut current: Option<String> = None;
+    for event in Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
+            Event::End(TagEnd::Heading(_)) => headings.extend(current.take()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(heading) = current.as_mut() {
+                    heading.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    headings
+}
+
 /// GitHub's heading anchors: lower case, punctuation dropped, spaces to "-", repeats
 /// numbered "-1", "-2", ….
 #[derive(Default)]
@@ -395,6 +428,14 @@ mod tests {
         assert_eq!(s.slug("Sammanfattning"), "sammanfattning");
         assert_eq!(s.slug("Sammanfattning"), "sammanfattning-1");
         assert_eq!(s.slug("Sammanfattning"), "sammanfattning-2");
+    }
+
+    #[test]
+    fn finds_headings_in_markdown() {
+        assert_eq!(
+            markdown_headings("Text\n\n#### Kommentarer `drift`\n\nMer\n\nRubrik\n---\n"),
+            ["Kommentarer drift", "Rubrik"]
+        );
     }
 
     #[test]

@@ -110,3 +110,16 @@ fn memo_in_order() {
     }
     assert!(text.ends_with("räkenskapsår.\n"));
 }
+
+#[test]
+fn repeated_headings_get_numbered_anchors_in_document_order() {
+    let mut report = common::report();
+    // A Markdown heading "Drift" before the Drift section takes the plain anchor.
+    report.sections[6]
+        .blocks
+        .push(delar_core::report::Block::Markdown {
+            text: "### Drift\n\nÖversikt.".to_string(),
+        });
+    let text = markdown::report(&report);
+    assert!(text.contains("  - [Drift](#drift-1)\n"), "{text}");
+}
