@@ -180,7 +180,7 @@ pub fn report_from_package(pkg: &Package, options: &Options) -> Result<Report, L
         goal_blocks.push(Some(Block::Goal(Goal {
             title: g.title.clone(),
             status: g.status,
-            text: filler.fill(&pkg.goals_path, 1, &g.text)?,
+            text: filler.fill(&pkg.goals_path, g.text_line, &g.text)?,
             indicators: g
                 .indicators
                 .iter()

@@ -500,17 +500,34 @@ pub fn parse_config(bytes: &[u8]) -> Result<Config, LoadError> {
             path: CONFIG_PATH.into(),
             line,
             column,
-            message: e.message().to_string(),
+            message: toml_message(e.message()),
         }
     })?;
     validate(raw)
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
+}
+
+/// The TOML reader's message with its common phrases in Swedish.
+pub fn toml_message(message: &str) -> String {
+    message
+        .trim()
+        .replace("unknown field", "okänd nyckel")
+        .replace("missing field", "nyckel saknas:")
+        .replace(", expected one of", ", kända:")
+        .replace("unknown variant", "okänt värde")
+        .replace("invalid type:", "fel typ:")
+        .replace(", expected", ", väntade")
 }
 
 fn cfg_err(message: String) -> LoadError {

@@ -249,9 +249,12 @@ impl Date {
     /// Parses `YYYY-MM-DD` (also `YYYYMMDD`).
     pub fn parse(text: &str) -> Option<Date> {
         let t = text.trim();
+        if !t.is_ascii() {
+            return None;
+        }
         let (y, m, d) = if t.len() == 10 && &t[4..5] == "-" && &t[7..8] == "-" {
             (&t[0..4], &t[5..7], &t[8..10])
-        } else if t.len() == 8 && t.is_ascii() {
+        } else if t.len() == 8 {
             (&t[0..4], &t[4..6], &t[6..8])
         } else {
             return None;
@@ -387,6 +390,8 @@ mod tests {
     #[test]
     fn dates() {
         assert!(Date::parse("2023-02-29").is_none());
+        assert!(Date::parse("202å-01-0").is_none());
+        assert!(Date::parse("2023ååå").is_none());
         assert!(Date::parse("2024-02-29").is_some());
         let a = Date::parse("2023-01-01").unwrap();
         let b = Date::parse("2023-03-01").unwrap();

@@ -52,6 +52,8 @@ pub struct GoalSource {
     pub status: Option<GoalStatus>,
     /// Markdown template.
     pub text: String,
+    /// Line in the goals file where the template's first line is.
+    pub text_line: usize,
     /// Indicators: (name, target, outcome).
     pub indicators: Vec<(String, String, String)>,
 }
@@ -106,8 +108,7 @@ struct RawGoals {
 struct RawGoal {
     title: String,
     status: Option<String>,
-    #[serde(default)]
-    text: String,
+    text: Option<toml::Spanned<String>>,
     #[serde(default)]
     indicator: Vec<RawIndicator>,
 }
@@ -124,13 +125,12 @@ struct RawIndicator {
 pub fn parse_goals(path: &str, bytes: &[u8]) -> Result<Vec<GoalSource>, LoadError> {
     let text = utf8_text(path, bytes)?;
     let raw: RawGoals = toml::from_str(&text).map_err(|e| {
-        let offset = e.span().map_or(0, |s| s.start);
-        let before = &text[..offset.min(text.len())];
+        let (line, column) = crate::config::line_col(&text, e.span().map_or(0, |s| s.start));
         LoadError::Toml {
             path: path.to_string(),
-            line: before.matches('\n').count() + 1,
-            column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
-            message: e.message().to_string(),
+            line,
+            column,
+            message: crate::config::toml_message(e.message()),
         }
     })?;
     raw.goal
@@ -151,10 +151,28 @@ pub fn parse_goals(path: &str, bytes: &[u8]) -> Result<Vec<GoalSource>, LoadErro
                     })
                 }
             };
+            let (template, text_line) = match g.text {
+                Some(t) => {
+                    let start = t.span().start;
+                    let (mut line, _) = crate::config::line_col(&text, start);
+                    // A multi-line string that opens with a line break starts on the next line.
+                    let raw = text.get(start..).unwrap_or("");
+                    let opens_multiline = ["\"\"\"", "'''"].iter().any(|q| {
+                        raw.strip_prefix(q)
+                            .is_some_and(|r| r.starts_with('\n') || r.starts_with("\r\n"))
+                    });
+                    if opens_multiline {
+                        line += 1;
+                    }
+                    (t.into_inner(), line)
+                }
+                None => (String::new(), 1),
+            };
             Ok(GoalSource {
                 title: g.title,
                 status,
-                text: g.text,
+                text: template,
+                text_line,
                 indicators: g
                     .indicator
                     .into_iter()

@@ -20,7 +20,7 @@ fn unknown_key_is_an_error_with_line() {
     check(
         "through_month = 8",
         "through_month = 8\nthrough_mnth = 8",
-        "delar.toml:6:1: unknown field `through_mnth`, expected one of `committee`, `year`, `through_month`, `memo_date`, `author`, `author_title`, `decision`, `distribution`, `for_information`, `percent_rounding`",
+        "delar.toml:6:1: okänd nyckel `through_mnth`, kända: `committee`, `year`, `through_month`, `memo_date`, `author`, `author_title`, `decision`, `distribution`, `for_information`, `percent_rounding`",
     );
 }
 
@@ -166,5 +166,23 @@ fn csv_amount_with_three_decimals() {
     assert_eq!(
         err,
         "budget/budget.csv:5: kolumn \"belopp\": \"4000,005\" har fler än 2 decimaler"
+    );
+}
+
+#[test]
+fn goal_template_error_names_the_line_in_the_goals_file() {
+    let goals = "[[goal]]\ntitle = \"A\"\ntext = \"\"\"\nRad ett\n{{ rr.saknas.utfall }}\n\"\"\"\n";
+    let files = package().with("mal.toml", goals);
+    let err = build_report(&files, &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("mal.toml:5: mallfel:"), "{err}");
+    let files = package().with("mal.toml", "[[goal]]\ntitel = \"A\"\n");
+    let err = build_report(&files, &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("mal.toml:2:1: okänd nyckel `titel`"),
+        "{err}"
     );
 }

@@ -379,3 +379,89 @@ fn progress_is_reported() {
     assert_eq!(seen[1].2, "huvudbok/2023.se: 16 poster");
     assert!(seen.iter().all(|(_, n, _)| *n == 6));
 }
+
+/// The current ledger as SIE 3 period balances (#PSALDO of year 0) with the same amounts
+/// per month and object; account totals without objects are out of scope.
+const SIE3_2023: &str = r#"#FLAGGA 0
+#FORMAT PC8
+#SIETYP 3
+#PROGRAM "delar-test" 1
+#GEN 20230901
+#FNAMN "Testkommun"
+#RAR 0 20230101 20231231
+#RAR -1 20220101 20221231
+#DIM 1 "Ansvar"
+#DIM 6 "Projekt"
+#KONTO 1210 "Inventarier"
+#KONTO 3010 "Intäkter"
+#KONTO 3910 "Kommunbidrag"
+#KONTO 4010 "Material"
+#KONTO 5010 "Löner"
+#KONTO 7810 "Avskrivningar"
+#PSALDO 0 202301 3010 {1 "8510"} -10400.00
+#PSALDO 0 202301 3010 {} -10400.00
+#PSALDO 0 202302 5010 {1 "8510"} 20300.00
+#PSALDO 0 202302 5010 {1 "8520"} 5300.00
+#PSALDO 0 202303 4010 {1 "8530"} 3300.00
+#PSALDO 0 202303 7810 {1 "8510"} 4300.00
+#PSALDO 0 202304 3910 {1 "8510"} -30000.00
+#PSALDO 0 202305 5010 {1 "9999"} 1234.00
+#PSALDO 0 202309 5010 {1 "8510"} 999.00
+#PSALDO 0 202306 1210 {6 "P1"} 238000.00
+#PSALDO -1 202203 5010 {1 "8510"} 777777.00
+"#;
+
+#[test]
+fn sie3_period_balances_give_the_same_outcome() {
+    let files = package().with("huvudbok/2023.se", SIE3_2023);
+    let r = build_report(&files, &Options::default()).expect("builds");
+    let t = table(&r, "resultatrakning");
+    assert_eq!(
+        dump(t)
+            .lines()
+            .map(|l| l.split(' ').nth(2).unwrap_or(""))
+            .collect::<Vec<_>>(),
+        ["-10", "-10", "26", "-", "3", "4", "33", "23", "30", "7"]
+    );
+    assert_eq!(r.text_figures["investeringar_utfall_tkr"], 238);
+    let c = &r.checks[0];
+    assert_eq!(
+        (c.id.as_str(), c.status),
+        ("ledger_balanced", CheckStatus::Warn)
+    );
+}
+
+#[test]
+fn budget_from_sie_pbudget() {
+    let sie = r#"#FLAGGA 0
+#SIETYP 3
+#PROGRAM "delar-test" 1
+#FNAMN "Testkommun"
+#RAR 0 20230101 20231231
+#DIM 1 "Ansvar"
+#PBUDGET 0 202301 3010 {1 "8510"} -15000.00
+#PBUDGET 0 202301 3010 {} -99999.00
+#PBUDGET 0 202301 5010 {1 "8510"} 30000.00
+#PBUDGET 0 202301 5010 {1 "8520"} 6000.00
+#PBUDGET 0 202301 4010 {1 "8530"} 4000.00
+#PBUDGET 0 202301 7810 {1 "8510"} 5000.00
+#PBUDGET 0 202301 3910 {} -30000.00
+"#;
+    let files = edit(
+        package(),
+        "delar.toml",
+        "file = \"budget/budget.csv\"",
+        "file = \"budget/budget.se\"",
+    )
+    .with("budget/budget.se", sie);
+    let from_sie = build_report(&files, &Options::default()).expect("builds");
+    let from_csv = report(Rounding::AddsUp);
+    assert_eq!(
+        dump(table(&from_sie, "resultatrakning")),
+        dump(table(&from_csv, "resultatrakning"))
+    );
+    assert_eq!(
+        dump(table(&from_sie, "resultat_netto")),
+        dump(table(&from_csv, "resultat_netto"))
+    );
+}
