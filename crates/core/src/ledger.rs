@@ -2,6 +2,7 @@
 //! account, year, month, objects and amount in öre, plus what the balance check needs.
 
 use crate::error::LoadError;
+use crate::money::MAX_AMOUNT_ORE;
 
 /// One amount of the ledger in a month.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,7 +124,33 @@ pub fn read_ledger(path: &str, bytes: &[u8]) -> Result<Ledger, LoadError> {
             message,
         });
     }
+    check_amounts(path, &parsed.file)?;
     Ok(ledger_from_sie(path, &parsed.file))
+}
+
+/// Rejects amounts above [`MAX_AMOUNT_ORE`] so that sums cannot overflow.
+fn check_amounts(path: &str, file: &delar_sie::SieFile) -> Result<(), LoadError> {
+    let too_big = |line: u32, ore: i64| -> Result<(), LoadError> {
+        if ore.abs() > MAX_AMOUNT_ORE {
+            return Err(LoadError::Sie {
+                path: path.to_string(),
+                message: format!(
+                    "rad {line}: beloppet {} kr är orimligt stort (högst 100 000 000 000 kr per rad)",
+                    crate::money::format_kronor(ore)
+                ),
+            });
+        }
+        Ok(())
+    };
+    for v in &file.vouchers {
+        for r in &v.rows {
+            too_big(r.line, r.amount.ore())?;
+        }
+    }
+    for p in file.period_balances.iter().chain(&file.period_budgets) {
+        too_big(p.line, p.amount.ore())?;
+    }
+    Ok(())
 }
 
 /// Turns a read SIE file into postings. SIE 4 (vouchers): each counting row (#TRANS,
@@ -223,6 +250,7 @@ pub fn budget_from_sie(
             message: errors.into_iter().take(10).collect::<Vec<_>>().join("; "),
         });
     }
+    check_amounts(path, &parsed.file)?;
     let records: Vec<&delar_sie::PeriodBalance> = parsed
         .file
         .period_budgets

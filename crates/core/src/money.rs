@@ -96,9 +96,19 @@ pub fn parse_decimal(text: &str, decimals: u32) -> Result<i64, NumberError> {
     Ok(if negative { -v } else { v })
 }
 
-/// Parses kronor with at most two decimals into öre.
+/// The largest amount a single source line may carry: 100 000 000 000 kr in öre. Sums of
+/// up to 900 000 such lines stay within `i64`.
+pub const MAX_AMOUNT_ORE: i64 = 10_000_000_000_000;
+
+/// Parses kronor with at most two decimals into öre (at most [`MAX_AMOUNT_ORE`]).
 pub fn parse_ore(text: &str) -> Result<i64, NumberError> {
-    parse_decimal(text, 2)
+    let v = parse_decimal(text, 2)?;
+    if v.abs() > MAX_AMOUNT_ORE {
+        return Err(NumberError(format!(
+            "\"{text}\" är orimligt stort (högst 100 000 000 000 kr per rad)"
+        )));
+    }
+    Ok(v)
 }
 
 /// Divides rounding half away from zero. `den` must be positive.

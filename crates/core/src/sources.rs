@@ -131,7 +131,12 @@ impl Record {
     }
 
     fn hundredths(&self, column: &str) -> Result<i64, LoadError> {
-        parse_decimal(&self.text(column), 2).map_err(|e| self.err(column, e.0))
+        let v = parse_decimal(&self.text(column), 2).map_err(|e| self.err(column, e.0))?;
+        // A billion hours is far beyond any real figure and keeps sums within i64.
+        if v.abs() > 100_000_000_000 {
+            return Err(self.err(column, "orimligt stort tal"));
+        }
+        Ok(v)
     }
 
     fn account(&self, column: &str) -> Result<u32, LoadError> {
