@@ -118,6 +118,7 @@ ACCOUNTS = {
     "7110": ("Resekostnader", "K"),
     "7830": ("Avskrivningar inventarier", "K"),
     "7990": ("Kommunbidrag, intern fördelning", "K"),
+    "8011": ("Preliminär kommunalskatt", "I"),
     "8410": ("Intern ränta", "K"),
     "8490": ("Intern ränta, intäkt", "I"),
 }
@@ -255,17 +256,17 @@ def build_staff(rnd: random.Random):
     P = []
 
     def add(kon, born, rate, ansvar, salary, hired="2016-03-01", left=None, week=40.0):
-        P.append(dict(kon=kon, born=born, rate=rate, ansvar=ansvar, salary=salary,
+        P.append(dict(kon=kon, born=born, rate=rate, ansvar=ansvar, salary=round(salary * 0.84, -2),
                       hired=dt.date.fromisoformat(hired),
                       left=dt.date.fromisoformat(left) if left else None, week=week))
 
     # Women (12): 9 full time (one hired 2023), 3 part time.
     add("K", 1978, 100, "8510", 52400)                     # IT-chef
-    add("K", 1985, 100, "8510", 39800)
+    add("K", 1985, 100, "8510", 39800, hired="2022-08-15")
     add("K", 1969, 100, "8511", 29900, week=38.25)
     add("K", 1990, 100, "8510", 36200, hired="2022-10-01")
     add("K", 1972, 100, "8511", 29100, week=38.25)
-    add("K", 1981, 100, "8510", 41500)
+    add("K", 1981, 100, "8510", 41500, hired="2022-06-01")
     add("K", 1996, 100, "8510", 31800, hired="2022-09-01")
     add("K", 1964, 100, "8511", 30400, week=38.25)
     add("K", 1992, 100, "8510", 38900, hired="2023-02-13")  # new hire (start solved)
@@ -275,11 +276,11 @@ def build_staff(rnd: random.Random):
     # Men (18): 13 full time (one hired 2023), 5 part time.
     add("M", 1983, 100, "8510", 44700)
     add("M", 1962, 100, "8510", 40300)
-    add("M", 1988, 100, "8510", 38600)
+    add("M", 1988, 100, "8510", 38600, hired="2022-08-22")
     add("M", 1991, 100, "8510", 37200)
     add("M", 1997, 100, "8510", 31900, hired="2022-09-01")
     add("M", 1979, 100, "8510", 43100)
-    add("M", 1986, 100, "8510", 39400)
+    add("M", 1986, 100, "8510", 39400, hired="2022-05-02")
     add("M", 1966, 100, "8511", 30800, week=38.25)
     add("M", 1993, 100, "8510", 35800, hired="2022-12-01")
     add("M", 1984, 100, "8510", 41200)
@@ -289,7 +290,7 @@ def build_staff(rnd: random.Random):
     add("M", 1970, 75, "8511", 29400, week=38.25)
     add("M", 1958, 80, "8510", 36900)
     add("M", 1995, 75, "8510", 30600)
-    add("M", 1981, 90, "8510", 38200)
+    add("M", 1981, 90, "8510", 38200, hired="2022-09-19")
     add("M", 1989, 75, "8510", 33700, hired="2022-11-14")
     # Left during 2022 (payroll 2022 only, not in the 2023 HR file).
     add("M", 1961, 100, "8510", 42800, left="2022-06-30")
@@ -453,8 +454,9 @@ def build_ledger(year: int, rnd: random.Random, staff, sick_rnd_unused=None):
     invno = [5100000 + (year - 2022) * 300000]
 
     def inv():
-        invno[0] += rnd.randint(7, 911)
-        return invno[0]
+        # supplier invoice numbers: each supplier has its own series
+        invno[0] += 1
+        return rnd.randint(10000, 9999999)
 
     # -- Salaries (series L): aggregated per ansvar and account, paid the 25th.
     other_staff = {"1100": 410000.0, "3100": 3650000.0, "4100": 5120000.0}
@@ -529,13 +531,14 @@ def build_ledger(year: int, rnd: random.Random, staff, sick_rnd_unused=None):
             if rnd.random() < 0.12:  # invoice shared with another committee
                 lines.append(L(a, rnd.choice(["1100", "3100", "4100"]), nat=amt * rnd.uniform(0.1, 0.6)))
             add("A", d, f"{sup} fakt {inv()}", lines, bal_to("2440"))
-        for cls, ans, cnt in (("H", "8520", (1, 4)), ("V", "8530", (1, 4))):
+        for cls, ans, cnt in (("H", "8520", (1, 3) if year == 2022 else (1, 4)), ("V", "8530", (1, 4))):
             accs, w = zip(*spec_acc[cls])
             for _ in range(rnd.randint(*cnt)):
                 a = rnd.choices(accs, weights=w)[0]
                 sup = rnd.choice(SUPPLIERS[a])
                 d = weekday_in_month(rnd, year, m)
-                add("A", d, f"{sup} fakt {inv()}", [L(a, ans, nat=rnd.lognormvariate(10.4, 0.7))], bal_to("2440"))
+                mu = 10.1 if (year == 2022 and cls == "H") else 10.35
+                add("A", d, f"{sup} fakt {inv()}", [L(a, ans, nat=rnd.lognormvariate(mu, 0.7))], bal_to("2440"))
         # Payment of supplier invoices (leverantörsreskontra), end of month.
         # (added after scaling, see pay_suppliers)
 
@@ -560,7 +563,7 @@ def build_ledger(year: int, rnd: random.Random, staff, sick_rnd_unused=None):
         add("K", d, f"Arbetsförmedlingen lönebidrag {year}-{m:02d}", [L("3620", "8510", nat=-rnd.uniform(19000, 27000))], bal_to("1511"))
         # Specific income: Herrljunga units and Vårgårda kommun re-invoiced specific licences.
         add("M", d, f"Vidarefakturering Herrljungaspecifika licenser {year}-{m:02d}", [
-            L("3510", "8520", nat=-rnd.uniform(15000, 26000)),
+            L("3510", "8520", nat=-rnd.uniform(15000, 22000) * (2.5 if year == 2023 else 1.0)),
             L("6410", "4100"),
         ], None)
         if m % 3 == 0:
@@ -568,7 +571,7 @@ def build_ledger(year: int, rnd: random.Random, staff, sick_rnd_unused=None):
                 L("3451", "8510", nat=-rnd.uniform(330000, 390000)),
             ], bal_to("1511"))
             add("K", d, f"Faktura Vårgårda kommun specifika licenser kv {m // 3} {year}", [
-                L("3510", "8530", nat=-rnd.uniform(60000, 90000)),
+                L("3510", "8530", nat=-rnd.uniform(90000, 110000) * (1.5 if year == 2023 else 1.0)),
             ], bal_to("1511"))
 
     # -- Kommunbidrag (monthly) and capital cost (monthly), series M.
@@ -628,6 +631,9 @@ def solve_targets(year: int):
     return t
 
 
+SCALE: dict = {}
+
+
 def scale(V, year, targets):
     """Scale every bucket's natural amounts so that Jan-Aug sums to the target exactly."""
     buckets: dict = {}
@@ -640,6 +646,8 @@ def scale(V, year, targets):
             raise SystemExit(f"no target for bucket {b} in {year}")
         nat = sum(l.nat for v, l in items if v.date.month <= 8)
         f = targets[b] / nat
+        if b[0] != "invest":
+            SCALE[(year,) + b] = round(f / 100, 3)
         for v, l in items:
             l.amt = int(round(l.nat * f))
         jan_aug = [l for v, l in items if v.date.month <= 8]
@@ -698,6 +706,22 @@ def pay_suppliers(V, year):
         s = sum(l.amt for v in V if v.series == "K" and v.date.month == m for l in v.lines if l.acct == "1511")
         out.append(Voucher("B", d, f"Inbetalningar kundreskontra {year}-{m:02d}",
                            [Line("1511", {}, amt=-s), Line("1930", {}, amt=s)], None))
+    return out
+
+
+def tax_revenue(V, year):
+    """Monthly preliminary municipal tax from Skatteverket (finansförvaltningen, outside the
+    committee), so that the bank account of this excerpt stays positive."""
+    out = []
+    last = 12 if year == 2022 else 8
+    for m in range(1, last + 1):
+        net = sum(l.amt for v in V if v.date.month == m for l in v.lines if l.acct == "1930")
+        amt = -(-(-net * 103 // 100) // 10000000) * 10000000 if net < 0 else 10000000
+        d = dt.date(year, m, 25)
+        while d.weekday() >= 5:
+            d -= dt.timedelta(days=1)
+        out.append(Voucher("B", d, f"Skatteverket preliminär kommunalskatt {year}-{m:02d}",
+                           [Line("1930", {}, amt=amt), Line("8011", objs("1900"), amt=-amt)], None))
     return out
 
 
@@ -802,6 +826,7 @@ def main():
         scale(V, year, t)
         finish_all(V, year)
         V += pay_suppliers(V, year)
+        V += tax_revenue(V, year)
         V.sort(key=lambda v: (v.date, "LMAKB".index(v.series) if v.series in "LMAKB" else 9))
         counters: dict[str, int] = {}
         for v in V:
@@ -812,7 +837,7 @@ def main():
         ledgers[year] = (V, t)
 
     # Opening balances 2022 (balance sheet excerpt), balanced on equity.
-    ib22 = {"1120": 4815320000, "1221": 1287450000, "1229": -642310000, "1511": 18750000,
+    ib22 = {"1120": 4815320000, "1221": 3287450000, "1229": -1442310000, "1511": 18750000,
             "1930": 2140000000, "2440": -96120000, "2710": -41300000, "2730": -52900000}
     ib22["2010"] = -sum(ib22.values())
     p = write_sie(out / "huvudbok" / "huvudbok-2022.se", 2022, ledgers[2022][0], ib22, gen="20230115")
@@ -834,6 +859,7 @@ def main():
     print("targets 2022:", {f"{k[0]}/{k[1]}": v for k, v in ledgers[2022][1].items()})
     print("targets 2023:", {f"{k[0]}/{k[1]}": v for k, v in ledgers[2023][1].items()})
     print("sick (ws, ms, L):", sick)
+    print("scale factors (target / natural amount):", SCALE)
     print("vouchers:", {y: len(ledgers[y][0]) for y in ledgers})
 
 
