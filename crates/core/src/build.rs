@@ -309,3 +309,26 @@ fn meta(config: &Config, rounding: Rounding) -> Meta {
         rounding,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::summary_sentence;
+
+    #[test]
+    fn summary_sentence_by_sign() {
+        let cases = [
+            (
+                -402,
+                "N redovisar en negativ avvikelse från budget på 402 tkr per augusti.",
+            ),
+            (
+                1645,
+                "N redovisar en positiv avvikelse från budget på 1 645 tkr per augusti.",
+            ),
+            (0, "N redovisar ett resultat i nivå med budget per augusti."),
+        ];
+        for (result, expect) in cases {
+            assert_eq!(summary_sentence("N", 8, result), expect);
+        }
+    }
+}

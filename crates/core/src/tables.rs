@@ -572,3 +572,21 @@ pub fn staff(config: &Config, comp: &Computed) -> Option<Table> {
         ],
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn slugs() {
+        for (text, expect) in [
+            ("Lönerevidering 2023", "lonerevidering_2023"),
+            ("Förändring kapitalkostnader", "forandring_kapitalkostnader"),
+            ("Reinv trådlöst nätverk Hlj", "reinv_tradlost_natverk_hlj"),
+            ("  S:a -- Ökning  ", "s_a_okning"),
+            ("!!!", "rad"),
+        ] {
+            assert_eq!(slug(text), expect);
+        }
+    }
+}

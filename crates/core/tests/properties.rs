@@ -284,7 +284,34 @@ fn exact(t: &Table, row: &str, col: usize) -> i64 {
     }
 }
 
+/// Every amount cell of the table (except derived `skip` columns) shows its exact value
+/// rounded down or up.
+fn check_close(t: &Table, skip: &[usize]) {
+    for row in &t.rows {
+        for (c, cell) in row.cells.iter().enumerate() {
+            if let (
+                false,
+                Cell::Amount {
+                    exact_ore,
+                    shown_tkr,
+                },
+            ) = (skip.contains(&c), cell)
+            {
+                assert!(
+                    (shown_tkr * ORE_PER_TKR - exact_ore).abs() < ORE_PER_TKR,
+                    "{}.{} column {c}: {shown_tkr} tkr for {exact_ore} öre",
+                    t.id,
+                    row.key
+                );
+            }
+        }
+    }
+}
+
 fn check_adds_up(r: &Report) {
+    check_close(r.table("resultat_netto").unwrap(), &[4]);
+    check_close(r.table("investeringar").unwrap(), &[3, 5]);
+    check_close(r.table("budgetforandringar").unwrap(), &[]);
     let rr = r.table("resultatrakning").unwrap();
     let items = |kind: &str| -> Vec<String> {
         rr.rows
