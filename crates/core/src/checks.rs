@@ -97,6 +97,66 @@ pub fn run_checks(pkg: &Package, comp: &Computed) -> Vec<Check> {
         }
     }
 
+    // Each ledger covers its year.
+    for (ledger, year) in std::iter::once((&pkg.current, config.year))
+        .chain(pkg.prior.as_ref().map(|p| (p, config.year - 1)))
+    {
+        let in_period = ledger
+            .postings
+            .iter()
+            .filter(|p| p.year == year && (1..=config.through_month).contains(&p.month))
+            .count();
+        let rar = ledger
+            .fiscal_year
+            .map(|(a, b)| format!("{a}–{b}"))
+            .unwrap_or_else(|| "saknas".into());
+        let figures = vec![
+            ("räkenskapsår (#RAR 0)".to_string(), rar),
+            (
+                format!(
+                    "poster januari–{} {year}",
+                    crate::money::month_name(config.through_month)
+                ),
+                in_period.to_string(),
+            ),
+        ];
+        let wrong_year = ledger
+            .fiscal_year
+            .is_some_and(|(a, b)| a.year > year || b.year < year);
+        out.push(if wrong_year {
+            check(
+                "ledger_year",
+                CheckStatus::Fail,
+                format!(
+                    "{}: räkenskapsåret omfattar inte {year}; fel fil?",
+                    ledger.path
+                ),
+                figures,
+            )
+        } else if in_period == 0 {
+            check(
+                "ledger_year",
+                CheckStatus::Warn,
+                format!(
+                    "{}: inga poster under perioden januari–{} {year}.",
+                    ledger.path,
+                    crate::money::month_name(config.through_month)
+                ),
+                figures,
+            )
+        } else {
+            check(
+                "ledger_year",
+                CheckStatus::Pass,
+                format!(
+                    "{}: {in_period} poster under perioden i {year}.",
+                    ledger.path
+                ),
+                figures,
+            )
+        });
+    }
+
     // Rows claim every booking within scope exactly once.
     if comp.claims.is_empty() {
         out.push(check(

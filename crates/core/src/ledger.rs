@@ -2,7 +2,7 @@
 //! account, year, month, objects and amount in öre, plus what the balance check needs.
 
 use crate::error::LoadError;
-use crate::money::MAX_AMOUNT_ORE;
+use crate::money::{Date, MAX_AMOUNT_ORE};
 
 /// One amount of the ledger in a month.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +62,8 @@ pub struct Ledger {
     pub unbalanced: Vec<UnbalancedVoucher>,
     /// Number of vouchers (0 for period balances).
     pub voucher_count: usize,
+    /// First and last day of the file's current fiscal year (#RAR 0), when given.
+    pub fiscal_year: Option<(Date, Date)>,
     /// Removed rows (#BTRANS) that were skipped.
     pub removed_rows: usize,
     /// Accounts that are not numbers, with their summed amounts (left out of the postings).
@@ -77,6 +79,7 @@ impl Ledger {
             postings,
             unbalanced: Vec::new(),
             voucher_count: 0,
+            fiscal_year: None,
             removed_rows: 0,
             non_numeric_accounts: Vec::new(),
         }
@@ -228,6 +231,12 @@ pub fn ledger_from_sie(path: &str, file: &delar_sie::SieFile) -> Ledger {
         postings,
         unbalanced,
         voucher_count: file.vouchers.len(),
+        fiscal_year: file.fiscal_year(0).and_then(|y| {
+            let d = |x: delar_sie::Date| {
+                Date::new(i32::from(x.year), u32::from(x.month), u32::from(x.day))
+            };
+            Some((d(y.start)?, d(y.end)?))
+        }),
         removed_rows,
         non_numeric_accounts: non_numeric,
     }

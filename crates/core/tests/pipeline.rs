@@ -222,6 +222,8 @@ fn checks_of_a_sound_package() {
         [
             ("ledger_balanced", CheckStatus::Pass),
             ("ledger_balanced", CheckStatus::Pass),
+            ("ledger_year", CheckStatus::Pass),
+            ("ledger_year", CheckStatus::Pass),
             ("rows_claimed", CheckStatus::Pass),
             ("outside_scope", CheckStatus::Pass),
             ("budget_balanced", CheckStatus::Pass),
@@ -464,4 +466,14 @@ fn budget_from_sie_pbudget() {
         dump(table(&from_sie, "resultat_netto")),
         dump(table(&from_csv, "resultat_netto"))
     );
+}
+
+#[test]
+fn ledger_of_the_wrong_year_fails() {
+    let files = package().with("huvudbok/2023.se", common::SIE_2022);
+    let checks = check_package(&files, &Options::default()).unwrap();
+    let c = checks.iter().find(|c| c.id == "ledger_year").unwrap();
+    assert_eq!(c.status, CheckStatus::Fail);
+    assert_eq!(c.message, "huvudbok/2023.se: räkenskapsåret omfattar inte 2023; fel fil?");
+    assert_eq!(c.figures[0].1, "2022-01-01–2022-12-31");
 }
