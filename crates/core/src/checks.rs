@@ -379,6 +379,24 @@ pub fn run_checks(pkg: &Package, comp: &Computed) -> Vec<Check> {
                 ));
             }
         }
+        for e in &pkg.employees {
+            let sick: i64 = pkg
+                .spells
+                .iter()
+                .filter(|s| s.id == e.id)
+                .map(|s| s.hours)
+                .sum();
+            if sick > e.ordinary_hours {
+                problems.push(format!(
+                    "{}:{}: anställd {} har fler sjuktimmar ({}) än ordinarie timmar ({})",
+                    e.origin.0,
+                    e.origin.1,
+                    e.id,
+                    crate::money::format_decimal(sick, 2),
+                    crate::money::format_decimal(e.ordinary_hours, 2)
+                ));
+            }
+        }
         for s in &pkg.spells {
             if !ids.contains(s.id.as_str()) {
                 problems.push(format!(

@@ -474,6 +474,9 @@ fn ledger_of_the_wrong_year_fails() {
     let checks = check_package(&files, &Options::default()).unwrap();
     let c = checks.iter().find(|c| c.id == "ledger_year").unwrap();
     assert_eq!(c.status, CheckStatus::Fail);
-    assert_eq!(c.message, "huvudbok/2023.se: räkenskapsåret omfattar inte 2023; fel fil?");
+    assert_eq!(
+        c.message,
+        "huvudbok/2023.se: räkenskapsåret omfattar inte 2023; fel fil?"
+    );
     assert_eq!(c.figures[0].1, "2022-01-01–2022-12-31");
 }

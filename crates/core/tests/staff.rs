@@ -175,3 +175,15 @@ fn staff_checks() {
     assert_eq!(period.status, delar_core::report::CheckStatus::Fail);
     assert_eq!(period.figures[0].1, "m5 2023-09-01–2023-09-03");
 }
+
+#[test]
+fn more_sick_hours_than_ordinary_hours_fail() {
+    let files = with_staff(12, "m10;2023-01-01;2023-03-31;500,01\n", "half_up");
+    let checks = delar_core::check_package(&files, &Options::default()).unwrap();
+    let staff = checks.iter().find(|c| c.id == "staff_data").unwrap();
+    assert_eq!(staff.status, delar_core::report::CheckStatus::Fail);
+    assert_eq!(
+        staff.figures[0].1,
+        "personal/anstallningar.csv:23: anställd m10 har fler sjuktimmar (500,01) än ordinarie timmar (500)"
+    );
+}
