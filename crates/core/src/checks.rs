@@ -379,13 +379,12 @@ pub fn run_checks(pkg: &Package, comp: &Computed) -> Vec<Check> {
                 ));
             }
         }
+        let mut sick_by_id: std::collections::BTreeMap<&str, i64> = Default::default();
+        for s in &pkg.spells {
+            *sick_by_id.entry(s.id.as_str()).or_insert(0) += s.hours;
+        }
         for e in &pkg.employees {
-            let sick: i64 = pkg
-                .spells
-                .iter()
-                .filter(|s| s.id == e.id)
-                .map(|s| s.hours)
-                .sum();
+            let sick = sick_by_id.get(e.id.as_str()).copied().unwrap_or(0);
             if sick > e.ordinary_hours {
                 problems.push(format!(
                     "{}:{}: anställd {} har fler sjuktimmar ({}) än ordinarie timmar ({})",
