@@ -58,11 +58,14 @@ pub fn detect(bytes: &[u8]) -> Option<Encoding> {
     }
     let mut cp437 = 0usize;
     let mut cp1252 = 0usize;
-    for &b in bytes.iter().filter(|b| **b >= 0x80) {
-        if CP437_LETTERS.contains(&b) {
-            cp437 += 1;
-        } else if CP1252_LETTERS.contains(&b) {
-            cp1252 += 1;
+    // Skip ASCII blocks quickly; score only blocks with high bytes.
+    for chunk in bytes.chunks(64).filter(|c| !c.is_ascii()) {
+        for &b in chunk.iter().filter(|b| **b >= 0x80) {
+            if CP437_LETTERS.contains(&b) {
+                cp437 += 1;
+            } else if CP1252_LETTERS.contains(&b) {
+                cp1252 += 1;
+            }
         }
     }
     if cp1252 > cp437 {

@@ -276,6 +276,24 @@ struct Checksum {
     scratch: Vec<u8>,
 }
 
+impl Checksum {
+    /// Content is gathered and hashed in large blocks (the CRC of a concatenation).
+    #[inline]
+    fn flush_if_full(&mut self) {
+        if self.scratch.len() >= 1 << 16 {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        self.hasher.update(&self.scratch);
+        self.scratch.clear();
+    }
+}
+
+/// log2 of the interner's direct-mapped cache size.
+const CACHE_BITS: u32 = 11;
+
 /// Where we are in a voucher.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum VerState {
@@ -306,6 +324,9 @@ pub(crate) struct Core {
     pub(crate) file: SieFile,
     pub(crate) diags: Vec<Diagnostic>,
     interner: FxHashMap<Box<[u8]>, u32>,
+    /// Interned texts of up to 15 bytes, keyed by bytes and length packed in a u128.
+    small: FxHashMap<u128, u32>,
+    cache: Box<[(u128, u32); 1 << CACHE_BITS]>,
     syms: Vec<Sym>,
     info: Vec<SymInfo>,
     account_index: FxHashMap<u32, usize>,
@@ -317,6 +338,7 @@ pub(crate) struct Core {
     after_added: bool,
     ksumma: Checksum,
     fields: Vec<Field>,
+    inner: Vec<Field>,
     pub(crate) line_no: u32,
     pub(crate) records: u64,
     seen_record: bool,
@@ -386,6 +408,8 @@ impl Core {
             file: SieFile::default(),
             diags: Vec::new(),
             interner: FxHashMap::default(),
+            small: FxHashMap::default(),
+            cache: Box::new([(0, u32::MAX); 1 << CACHE_BITS]),
             syms: Vec::new(),
             info: Vec::new(),
             account_index: FxHashMap::default(),
@@ -396,6 +420,7 @@ impl Core {
             after_added: false,
             ksumma: Checksum::default(),
             fields: Vec::with_capacity(16),
+            inner: Vec::with_capacity(8),
             line_no: 0,
             records: 0,
             seen_record: false,
@@ -454,15 +479,44 @@ impl Core {
         }
     }
 
+    #[inline]
     fn intern(&mut self, bytes: &[u8]) -> u32 {
+        if bytes.len() < 16 {
+            let mut key: u128 = (bytes.len() as u128) << 120;
+            for (k, &b) in bytes.iter().enumerate() {
+                key |= u128::from(b) << (8 * k);
+            }
+            // A direct-mapped cache in front of the map: one compare on a hit.
+            let h = (key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let slot = (h >> (64 - CACHE_BITS)) as usize;
+            let (ck, cid) = self.cache[slot];
+            if ck == key && cid != u32::MAX {
+                return cid;
+            }
+            let id = match self.small.get(&key) {
+                Some(&id) => id,
+                None => {
+                    let id = self.new_sym(bytes);
+                    self.small.insert(key, id);
+                    id
+                }
+            };
+            self.cache[slot] = (key, id);
+            return id;
+        }
         if let Some(&id) = self.interner.get(bytes) {
             return id;
         }
+        let id = self.new_sym(bytes);
+        self.interner.insert(bytes.into(), id);
+        id
+    }
+
+    fn new_sym(&mut self, bytes: &[u8]) -> u32 {
         let id = u32::try_from(self.syms.len()).unwrap_or(u32::MAX);
         let text: Sym = encoding::decode(bytes, self.encoding).into();
         self.syms.push(text);
         self.info.push(SymInfo::default());
-        self.interner.insert(bytes.into(), id);
         id
     }
 
@@ -522,7 +576,7 @@ impl Core {
                 None
             }
             b'}' if line[lead + 1..].iter().all(|&b| is_space(b)) => self.close_brace(line, lead),
-            b'#' => self.record(line),
+            b'#' => self.record(line, lead),
             _ => {
                 let col = self.column(line, lead);
                 let ln = self.line_no;
@@ -591,7 +645,10 @@ impl Core {
         }
     }
 
-    fn record(&mut self, line: &[u8]) -> Option<Voucher> {
+    fn record(&mut self, line: &[u8], lead: usize) -> Option<Voucher> {
+        if self.state == VerState::Open && self.fast_row(line, lead) {
+            return None;
+        }
         let mut fields = std::mem::take(&mut self.fields);
         let split_err = split(line, &mut fields);
         let result = self.record_fields(line, &fields, split_err);
@@ -694,6 +751,143 @@ impl Core {
         finished
     }
 
+    /// Fast path for the common voucher rows: `#TRANS acct {dim id …} amount [date] [text]`
+    /// with plain words or quoted texts without backslashes. Returns false (having changed
+    /// nothing) when the line needs the general path, which also gives the diagnostics.
+    fn fast_row(&mut self, line: &[u8], lead: usize) -> bool {
+        let rest = &line[lead..];
+        let (kind, label_len) = if rest.starts_with(b"#TRANS") {
+            (RowKind::Normal, 6)
+        } else if rest.starts_with(b"#RTRANS") {
+            (RowKind::Added, 7)
+        } else if rest.starts_with(b"#BTRANS") {
+            (RowKind::Removed, 7)
+        } else {
+            return false;
+        };
+        let mut i = lead + label_len;
+        if i >= line.len() || !is_space(line[i]) {
+            return false;
+        }
+        // Pass 1: find the tokens without side effects.
+        let Some(acc) = simple_token(line, &mut i) else {
+            return false;
+        };
+        skip_space(line, &mut i);
+        if i >= line.len() || line[i] != b'{' {
+            return false;
+        }
+        let list_start = i + 1;
+        let mut close = list_start;
+        loop {
+            match line.get(close) {
+                None | Some(b'\\') => return false,
+                Some(b'}') => break,
+                Some(_) => close += 1,
+            }
+        }
+        let body = &line[list_start..close];
+        i = close + 1;
+        let Some(amount_tok) = simple_token(line, &mut i) else {
+            return false;
+        };
+        if amount_tok.2 {
+            return false;
+        }
+        let Ok(amount) = Amount::parse(&line[amount_tok.0..amount_tok.1]) else {
+            return false;
+        };
+        let mut date = None;
+        let mut text = None;
+        let mut date_tok = None;
+        let mut text_tok = None;
+        if let Some(t) = simple_token(line, &mut i) {
+            if t.1 > t.0 {
+                match Date::parse(&line[t.0..t.1]) {
+                    Some(d) if !t.2 => date = Some(d),
+                    _ => return false,
+                }
+            }
+            date_tok = Some(t);
+            if let Some(t) = simple_token(line, &mut i) {
+                if t.1 > t.0 {
+                    text = Some(encoding::decode(&line[t.0..t.1], self.encoding).into_owned());
+                }
+                text_tok = Some(t);
+            }
+        }
+        skip_space(line, &mut i);
+        if i < line.len() {
+            return false; // quantity, signature or something unusual: general path
+        }
+        // Object list pairs.
+        let mut objects = ObjectList::new();
+        let mut j = 0;
+        let mut pairs: [(usize, usize, usize, usize); 4] = [(0, 0, 0, 0); 4];
+        let mut n = 0;
+        loop {
+            let Some(d) = simple_token(body, &mut j) else {
+                break;
+            };
+            if d.2 || d.1 == d.0 {
+                return false;
+            }
+            let Some(o) = simple_token(body, &mut j) else {
+                return false;
+            };
+            if n == pairs.len() {
+                return false;
+            }
+            pairs[n] = (d.0, d.1, o.0, o.1);
+            n += 1;
+        }
+        if j < body.len() {
+            return false;
+        }
+        for &(ds, de, os, oe) in &pairs[..n] {
+            let Some(dim) = parse_u32(&body[ds..de]) else {
+                return false;
+            };
+            let id = self.intern(&body[os..oe]);
+            objects.push(dim, self.syms[id as usize].clone());
+        }
+        // Pass 2: commit.
+        let acc_id = self.intern(&line[acc.0..acc.1]);
+        let account = self.syms[acc_id as usize].clone();
+        let info = &mut self.info[acc_id as usize];
+        if info.first_use.0 == 0 {
+            info.first_use = (self.line_no, acc.0 as u32 + 1);
+        }
+        self.records += 1;
+        if self.ksumma.active {
+            let sc = &mut self.ksumma.scratch;
+            sc.extend_from_slice(&line[lead..lead + label_len]);
+            sc.extend_from_slice(&line[acc.0..acc.1]);
+            for &(ds, de, os, oe) in &pairs[..n] {
+                sc.extend_from_slice(&body[ds..de]);
+                sc.extend_from_slice(&body[os..oe]);
+            }
+            sc.extend_from_slice(&line[amount_tok.0..amount_tok.1]);
+            for t in [date_tok, text_tok].into_iter().flatten() {
+                sc.extend_from_slice(&line[t.0..t.1]);
+            }
+            self.ksumma.flush_if_full();
+        }
+        let row = TransRow {
+            kind,
+            account,
+            objects,
+            amount,
+            date,
+            text,
+            quantity: None,
+            signature: None,
+            line: self.line_no,
+        };
+        self.push_row(row, kind);
+        true
+    }
+
     fn ksumma_record(&mut self, line: &[u8], fields: &[Field]) {
         if fields.len() < 2 {
             if !self.ksumma.opened {
@@ -701,6 +895,7 @@ impl Core {
                 self.ksumma.active = true;
                 self.ksumma.open_line = self.line_no;
                 self.ksumma.hasher = crc32fast::Hasher::new();
+                self.ksumma.scratch.clear();
             }
             return;
         }
@@ -730,6 +925,7 @@ impl Core {
             return;
         }
         self.ksumma.active = false;
+        self.ksumma.flush();
         let actual = std::mem::take(&mut self.ksumma.hasher).finalize();
         if actual != value {
             let sev = self.data_severity();
@@ -747,11 +943,8 @@ impl Core {
 
     /// Adds a record's label and field contents (no separators, quotes or braces) to the CRC.
     fn hash_record(&mut self, line: &[u8], fields: &[Field]) {
-        let mut scratch = std::mem::take(&mut self.ksumma.scratch);
-        scratch.clear();
-        checksum_content(line, fields, &mut scratch);
-        self.ksumma.hasher.update(&scratch);
-        self.ksumma.scratch = scratch;
+        checksum_content(line, fields, &mut self.ksumma.scratch);
+        self.ksumma.flush_if_full();
     }
 
     /// Finishes the current voucher with its checks.
@@ -844,7 +1037,7 @@ impl Core {
             text,
             registered,
             signature,
-            rows: Vec::new(),
+            rows: Vec::with_capacity(4),
             line: self.line_no,
         });
         self.damaged = false;
@@ -874,25 +1067,31 @@ impl Core {
         let r = self.row_inner(line, fields, kind);
         match r {
             Ok(row) => {
-                if let Some(v) = self.voucher.as_mut() {
-                    if kind == RowKind::Normal && self.after_added {
-                        self.after_added = false;
-                        if let Some(prev) = v.rows.last() {
-                            if prev.kind == RowKind::Added && same_row(prev, &row) {
-                                // The #TRANS copy written for old readers after an #RTRANS.
-                                return Ok(());
-                            }
-                        }
-                    }
-                    self.after_added = kind == RowKind::Added;
-                    v.rows.push(row);
-                }
+                self.push_row(row, kind);
                 Ok(())
             }
             Err(p) => {
                 self.damaged = true;
                 Err(p)
             }
+        }
+    }
+
+    /// Adds a row to the open voucher, dropping the `#TRANS` copy that follows an `#RTRANS`.
+    #[inline]
+    fn push_row(&mut self, row: TransRow, kind: RowKind) {
+        if let Some(v) = self.voucher.as_mut() {
+            if kind == RowKind::Normal && self.after_added {
+                self.after_added = false;
+                if let Some(prev) = v.rows.last() {
+                    if prev.kind == RowKind::Added && same_row(prev, &row) {
+                        // The #TRANS copy written for old readers after an #RTRANS.
+                        return;
+                    }
+                }
+            }
+            self.after_added = kind == RowKind::Added;
+            v.rows.push(row);
         }
     }
 
@@ -950,12 +1149,25 @@ impl Core {
     fn objects(&mut self, line: &[u8], f: &Field) -> RecResult<ObjectList> {
         let base = f.start as usize;
         let body = &line[base..f.end as usize];
-        let mut list = ObjectList::new();
+        let list = ObjectList::new();
         if body.iter().all(|&b| is_space(b)) {
             return Ok(list);
         }
-        let mut inner = Vec::new();
-        if let Some(e) = split(body, &mut inner) {
+        let mut inner = std::mem::take(&mut self.inner);
+        let r = self.objects_inner(line, base, body, &mut inner, list);
+        self.inner = inner;
+        r
+    }
+
+    fn objects_inner(
+        &mut self,
+        _line: &[u8],
+        base: usize,
+        body: &[u8],
+        inner: &mut Vec<Field>,
+        mut list: ObjectList,
+    ) -> RecResult<ObjectList> {
+        if let Some(e) = split(body, inner) {
             return Err(Problem {
                 offset: base + e.offset,
                 message: format!("{} inside the object list", e.message),
@@ -1419,10 +1631,17 @@ fn missing(_line: &[u8], label: &str, what: &str) -> Problem {
 }
 
 fn parse_u32(b: &[u8]) -> Option<u32> {
-    if b.is_empty() || b.len() > 9 || !b.iter().all(u8::is_ascii_digit) {
+    if b.is_empty() || b.len() > 9 {
         return None;
     }
-    std::str::from_utf8(b).ok()?.parse().ok()
+    let mut v: u32 = 0;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u32::from(c - b'0');
+    }
+    Some(v)
 }
 
 fn amount(line: &[u8], f: &Field) -> RecResult<Amount> {
@@ -1489,6 +1708,50 @@ pub(crate) fn line_checksum_content(line: &[u8], out: &mut Vec<u8>) {
     checksum_content(line, &fields, out);
 }
 
+#[inline(always)]
+fn skip_space(line: &[u8], i: &mut usize) {
+    while *i < line.len() && is_space(line[*i]) {
+        *i += 1;
+    }
+}
+
+/// Next plain token from `i`: a word without quotes or braces, or a quoted text without
+/// backslashes. Returns (start, end, quoted); `None` at the end of the line or for anything
+/// else (`{`, `}`, escapes), leaving the decision to the general path.
+#[inline(always)]
+fn simple_token(line: &[u8], i: &mut usize) -> Option<(usize, usize, bool)> {
+    skip_space(line, i);
+    let n = line.len();
+    if *i >= n {
+        return None;
+    }
+    if line[*i] == b'"' {
+        // Short texts: a plain loop beats a memchr call per token.
+        let start = *i + 1;
+        let mut end = start;
+        loop {
+            match line.get(end) {
+                None | Some(b'\\') => return None,
+                Some(b'"') => break,
+                Some(_) => end += 1,
+            }
+        }
+        *i = end + 1;
+        if *i < n && !is_space(line[*i]) {
+            return None;
+        }
+        return Some((start, end, true));
+    }
+    let start = *i;
+    while *i < n && !is_space(line[*i]) {
+        if matches!(line[*i], b'"' | b'{' | b'}') {
+            return None;
+        }
+        *i += 1;
+    }
+    Some((start, *i, false))
+}
+
 /// Whole-buffer parse.
 pub(crate) fn parse_buffer(bytes: &[u8], options: &ParseOptions) -> Parsed {
     let mut core = Core::new(options);
@@ -1499,14 +1762,17 @@ pub(crate) fn parse_buffer(bytes: &[u8], options: &ParseOptions) -> Parsed {
         core.encoding_known = true;
     }
     let mut vouchers = Vec::new();
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        let (line, next) = match memchr::memchr(b'\n', rest) {
-            Some(i) => (&rest[..i], &rest[i + 1..]),
-            None => (rest, &rest[rest.len()..]),
-        };
-        rest = next;
+    let mut start = 0usize;
+    let mut ends = memchr::memchr_iter(b'\n', bytes);
+    while start < bytes.len() {
+        let end = ends.next().unwrap_or(bytes.len());
+        let line = &bytes[start..end];
+        start = end + 1;
         if let Some(v) = core.feed_line(line) {
+            if vouchers.capacity() == 0 {
+                // Rough guess from the size: avoids repeated growth of a large Vec.
+                vouchers.reserve(bytes.len() / 256);
+            }
             vouchers.push(v);
         }
         if core.is_not_sie() {

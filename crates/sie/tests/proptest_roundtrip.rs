@@ -259,6 +259,25 @@ proptest! {
     }
 
     #[test]
+    fn fast_row_path_equals_general_path(f in sie_file()) {
+        // Lower-case labels take the general path; the data must be the same.
+        let text = String::from_utf8_lossy(&write(&f, SieType::Type4)).into_owned();
+        let text: String = text
+            .lines()
+            .filter(|l| !l.starts_with("#KSUMMA"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let general = text
+            .replace("#TRANS ", "#trans ")
+            .replace("#RTRANS ", "#rtrans ")
+            .replace("#BTRANS ", "#btrans ");
+        let a = parse(text.as_bytes(), &ParseOptions::new("a").lenient());
+        let b = parse(general.as_bytes(), &ParseOptions::new("a").lenient());
+        prop_assert_eq!(&a.file, &b.file);
+        prop_assert_eq!(a.diagnostics, b.diagnostics);
+    }
+
+    #[test]
     fn random_bytes_never_panic(bytes in vec(any::<u8>(), 0..400)) {
         let _ = parse(&bytes, &ParseOptions::new("x").lenient());
         let mut with_head = b"#FLAGGA 0\n".to_vec();
