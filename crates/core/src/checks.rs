@@ -345,6 +345,24 @@ pub fn run_checks(pkg: &Package, comp: &Computed) -> Vec<Check> {
                 figures,
             )
         });
+        let mut seen = BTreeSet::new();
+        let twice: Vec<&str> = comp
+            .projects
+            .iter()
+            .filter(|p| !seen.insert(p.id.as_str()))
+            .map(|p| p.id.as_str())
+            .collect();
+        if !twice.is_empty() {
+            out.push(check(
+                "investment_projects_unique",
+                CheckStatus::Fail,
+                format!(
+                    "Projekt som finns flera gånger i investeringsregistret (utfallet räknas då flera gånger): {}.",
+                    twice.join(", ")
+                ),
+                vec![],
+            ));
+        }
         if !comp.unregistered_outcome.is_empty() {
             out.push(check(
                 "investment_outcome_registered",

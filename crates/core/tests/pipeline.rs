@@ -480,3 +480,23 @@ fn ledger_of_the_wrong_year_fails() {
     );
     assert_eq!(c.figures[0].1, "2022-01-01–2022-12-31");
 }
+
+#[test]
+fn investment_register_problems_fail_the_checks() {
+    let files = package().with(
+        "investeringar.csv",
+        "projekt;namn;grupp;budget;ombudgetering;prognos\nP1;A;gemensam;1;0;1\nP1;B;okand;2;0;2\n",
+    );
+    let checks = check_package(&files, &Options::default()).unwrap();
+    let groups = checks.iter().find(|c| c.id == "investment_groups").unwrap();
+    assert_eq!(groups.status, CheckStatus::Fail);
+    assert_eq!(
+        groups.message,
+        "Projekt med okänd grupp (kända: gemensam, herrljunga): P1 B (grupp \"okand\"). De ingår inte i tabellens grupper och total."
+    );
+    let unique = checks
+        .iter()
+        .find(|c| c.id == "investment_projects_unique")
+        .unwrap();
+    assert_eq!(unique.status, CheckStatus::Fail);
+}
