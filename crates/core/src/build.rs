@@ -256,7 +256,7 @@ pub fn report_from_package(pkg: &Package, options: &Options) -> Result<Report, L
             summary.push_str(t.trim_end());
         }
     }
-    let decision = filler.fill("delar.toml (report.decision)", 0, &config.decision)?;
+    let decision = filler.fill("delar.toml, report.decision", 0, &config.decision)?;
     let memo = Memo {
         title: format!("Delårsrapport {period_end} {}", config.committee),
         date: config.memo_date.to_string(),

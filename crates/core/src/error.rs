@@ -108,7 +108,7 @@ pub enum LoadError {
         message: String,
     },
     /// A text template has an error.
-    #[error("{path}:{line}: mallfel: {message}")]
+    #[error("{}: mallfel: {message}", at_line(path, *line))]
     Template {
         /// Path inside the package.
         path: String,
@@ -123,6 +123,14 @@ pub enum LoadError {
         /// Every account concerned.
         problems: Vec<ClaimProblem>,
     },
+}
+
+fn at_line(path: &str, line: usize) -> String {
+    if line == 0 {
+        path.to_string()
+    } else {
+        format!("{path}:{line}")
+    }
 }
 
 fn with_column(column: Option<&str>, message: &str) -> String {

@@ -118,7 +118,10 @@ impl Filler {
     /// in that file (1 for a whole file).
     pub fn fill(&self, path: &str, first_line: usize, template: &str) -> Result<String, LoadError> {
         let err = |e: minijinja::Error| {
-            let line = e.line().map_or(0, |l| l + first_line - 1);
+            let line = match (e.line(), first_line) {
+                (Some(l), f) if f > 0 => l + f - 1,
+                _ => 0,
+            };
             let mut message = match e.detail() {
                 Some(d) => format!("{}: {d}", e.kind()),
                 None => e.kind().to_string(),

@@ -186,3 +186,20 @@ fn goal_template_error_names_the_line_in_the_goals_file() {
         "{err}"
     );
 }
+
+#[test]
+fn decision_template_error_names_the_key() {
+    let files = edit(
+        package(),
+        "delar.toml",
+        "per {{ period.end }}",
+        "per {{ period.slut }}",
+    );
+    let err = build_report(&files, &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("delar.toml, report.decision: mallfel: "),
+        "{err}"
+    );
+}
