@@ -3,6 +3,7 @@
 
 use crate::error::LoadError;
 use crate::money::{Date, MAX_AMOUNT_ORE};
+use std::sync::Arc;
 
 /// One amount of the ledger in a month.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,8 +14,8 @@ pub struct Posting {
     pub year: i32,
     /// Month 1..=12.
     pub month: u32,
-    /// Objects as (dimension, id).
-    pub objects: Vec<(u32, String)>,
+    /// Objects as (dimension, id); ids are shared with the SIE reader's interned text.
+    pub objects: Vec<(u32, Arc<str>)>,
     /// Amount in öre (debit positive, credit negative).
     pub amount: i64,
 }
@@ -25,7 +26,7 @@ impl Posting {
         self.objects
             .iter()
             .find(|(d, _)| *d == dimension)
-            .map(|(_, id)| id.as_str())
+            .map(|(_, id)| &**id)
     }
 }
 
@@ -196,7 +197,7 @@ pub fn ledger_from_sie(path: &str, file: &delar_sie::SieFile) -> Ledger {
                             objects: row
                                 .objects
                                 .iter()
-                                .map(|o| (o.dimension, o.id.to_string()))
+                                .map(|o| (o.dimension, o.id.clone()))
                                 .collect(),
                             amount,
                         }),
@@ -216,7 +217,7 @@ pub fn ledger_from_sie(path: &str, file: &delar_sie::SieFile) -> Ledger {
                         objects: p
                             .objects
                             .iter()
-                            .map(|o| (o.dimension, o.id.to_string()))
+                            .map(|o| (o.dimension, o.id.clone()))
                             .collect(),
                         amount,
                     }),

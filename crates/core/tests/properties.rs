@@ -186,7 +186,7 @@ impl Spec {
             account,
             year,
             month: 3,
-            objects: vec![(1, object.to_string())],
+            objects: vec![(1, object.into())],
             amount,
         };
         for (r, cols) in self.amounts.iter().enumerate() {
@@ -223,7 +223,7 @@ impl Spec {
                     account: 1210,
                     year: 2023,
                     month: 5,
-                    objects: vec![(6, id.clone())],
+                    objects: vec![(6, id.as_str().into())],
                     amount: p[3],
                 });
                 register.push(Project {
