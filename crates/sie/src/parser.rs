@@ -825,10 +825,7 @@ impl Core {
         let mut j = 0;
         let mut pairs: [(usize, usize, usize, usize); 4] = [(0, 0, 0, 0); 4];
         let mut n = 0;
-        loop {
-            let Some(d) = simple_token(body, &mut j) else {
-                break;
-            };
+        while let Some(d) = simple_token(body, &mut j) {
             if d.2 || d.1 == d.0 {
                 return false;
             }
@@ -953,6 +950,25 @@ impl Core {
         self.after_added = false;
         let v = self.voucher.take()?;
         let damaged = std::mem::replace(&mut self.damaged, false);
+        if let Some(year) = self.file.fiscal_year(0).copied() {
+            for r in v
+                .rows
+                .iter()
+                .filter(|r| r.date.is_some_and(|d| !year.contains(d)))
+            {
+                let d = r.date.unwrap_or(v.date);
+                self.push_diag(
+                    Severity::Warning,
+                    r.line,
+                    1,
+                    Code::DateOutsideYear,
+                    format!(
+                        "row date {d} lies outside the fiscal year {} – {} (#RAR 0); check the date or the year exported",
+                        year.start, year.end
+                    ),
+                );
+            }
+        }
         if !damaged {
             let sum = v.balance();
             if !sum.is_zero() {
@@ -1459,6 +1475,21 @@ impl Core {
                     Some(f) if f.end > f.start => Some(quantity(line, f)?),
                     _ => None,
                 };
+                // #PSALDO only: exporters commonly give #PBUDGET of year 0 the index -1.
+                if let Some(fy) = self.file.fiscal_year(year).filter(|_| label == b"#PSALDO") {
+                    if period < fy.start.period() || period > fy.end.period() {
+                        let col = self.column(line, pf.start as usize);
+                        let ln = self.line_no;
+                        let (s, e) = (fy.start, fy.end);
+                        self.push_diag(
+                            Severity::Warning,
+                            ln,
+                            col,
+                            Code::DateOutsideYear,
+                            format!("period {period} lies outside year {year} ({s} – {e}, #RAR {year}); check the year index or the period"),
+                        );
+                    }
+                }
                 let p = PeriodBalance {
                     year,
                     period,

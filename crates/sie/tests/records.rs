@@ -271,3 +271,21 @@ fn writer_output_is_cp437_with_valid_checksum() {
     let r = parse(&bad, &ParseOptions::new("w"));
     assert_eq!(r.errors().next().map(|d| d.code), Some(Code::Checksum));
 }
+
+#[test]
+fn row_dates_and_periods_outside_the_year_are_warned() {
+    let text = format!(
+        "{HEAD}#PSALDO 0 202212 3010 {{}} 5\n#PBUDGET 0 202212 3010 {{}} 5\n#VER A 1 20230105\n{{\n#TRANS 1910 {{}} 100 20220101\n#TRANS 3010 {{}} -100\n}}\n"
+    );
+    let r = p(&text);
+    assert_eq!(
+        codes(&r),
+        vec![
+            (Severity::Warning, Code::DateOutsideYear, 7),
+            (Severity::Warning, Code::DateOutsideYear, 11),
+        ]
+    );
+    assert!(r.diagnostics[0].message.contains("period 202212"));
+    assert_eq!(r.diagnostics[0].column, 11);
+    assert!(r.diagnostics[1].message.contains("row date 2022-01-01"));
+}
