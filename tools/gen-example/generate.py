@@ -914,15 +914,17 @@ def write_budget(out: Path, rnd):
         for k, a, v in rows:
             f.write(f"{k};{a};{kr(v)}\n")
     with open(p / "budgetforandringar-2023.csv", "w", encoding="utf-8", newline="\n") as f:
-        f.write("omrade;forklaring;konto;ansvar;belopp\n")
+        f.write("omrade;nyckel;forklaring;konto;ansvar;belopp\n")
         lr = split_amount(rnd, LONEREVIDERING, [("5011", "8520", 0.71), ("5410", "8520", 0.223), ("5810", "8520", 0.067)])
         for k, a, v in lr:
-            f.write(f"Lönerevidering 2023;{'avser löner april-dec 2023 Hlj' if k == '5011' else ''};{k};{a};{kr(v)}\n")
-        f.write(f"Lönerevidering 2023;;3990;8510;{kr(-LONEREVIDERING)}\n")
+            first = k == "5011"
+            f.write(f"Lönerevidering 2023;{'lonerevidering' if first else ''};{'avser löner april-dec 2023 Hlj' if first else ''};{k};{a};{kr(v)}\n")
+        f.write(f"Lönerevidering 2023;;;3990;8510;{kr(-LONEREVIDERING)}\n")
         kc = split_amount(rnd, KAPITAL_CHANGE, [("7830", "8520", 0.86), ("8410", "8520", 0.14)])
         for k, a, v in kc:
-            f.write(f"Förändring kapitalkostnader;{'avser kapitalkostn tom aug Vga+Hlj' if k == '7830' else ''};{k};{a};{kr(v)}\n")
-        f.write(f"Förändring kapitalkostnader;;3990;8510;{kr(-KAPITAL_CHANGE)}\n")
+            first = k == "7830"
+            f.write(f"Förändring kapitalkostnader;{'kapitalkostnader' if first else ''};{'avser kapitalkostn tom aug Vga+Hlj' if first else ''};{k};{a};{kr(v)}\n")
+        f.write(f"Förändring kapitalkostnader;;;3990;8510;{kr(-KAPITAL_CHANGE)}\n")
     # Forecast per row and ansvar class: as budget, except more income and more other
     # costs on common ansvar, and all capital cost common (split by the kapital key).
     per = {}
@@ -972,11 +974,11 @@ def write_investments(out: Path):
     p = out / "investeringar"
     p.mkdir(parents=True, exist_ok=True)
     with open(p / "investeringar-2023.csv", "w", encoding="utf-8", newline="\n") as f:
-        f.write("projekt;namn;grupp;budget;ombudgetering;prognos\n")
-        f.write("9101;Reinvestering IT;gemensam;2350000;0;2350000\n")
-        f.write("9201;Ombyggnation Wifi Bildning;herrljunga;0;400000;400000\n")
-        f.write("9202;Reinv trådlöst nätverk Hlj;herrljunga;500000;0;500000\n")
-        f.write("9301;Nätverk;vargarda;500000;0;500000\n")
+        f.write("projekt;nyckel;namn;grupp;budget;ombudgetering;prognos\n")
+        f.write("9101;reinvestering_it;Reinvestering IT;gemensam;2350000;0;2350000\n")
+        f.write("9201;wifi_bildning;Ombyggnation Wifi Bildning;herrljunga;0;400000;400000\n")
+        f.write("9202;tradlost_hlj;Reinv trådlöst nätverk Hlj;herrljunga;500000;0;500000\n")
+        f.write("9301;natverk_vga;Nätverk;vargarda;500000;0;500000\n")
 
 
 if __name__ == "__main__":

@@ -56,7 +56,7 @@ def parse_hours(s: str, where: str) -> int:
     return int(whole) * 100 + int((frac + "00")[:2])
 
 
-def read_csv(path: Path, columns: list[str]) -> list[dict]:
+def read_csv(path: Path, columns: list[str], optional: tuple[str, ...] = ("nyckel",)) -> list[dict]:
     raw = path.read_bytes().decode("utf-8")
     if raw.startswith("\ufeff"):
         raw = raw[1:]
@@ -65,7 +65,7 @@ def read_csv(path: Path, columns: list[str]) -> list[dict]:
     delim = ";" if header.count(";") >= header.count(",") else ","
     rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delim))
     head = [h.strip().lower() for h in rows[0]]
-    unknown = set(head) - set(columns)
+    unknown = set(head) - set(columns) - set(optional)
     if unknown:
         raise SystemExit(f"{path}: unknown columns {sorted(unknown)}")
     missing = set(columns) - set(head)
@@ -685,6 +685,11 @@ def main():
         "inv": dict(R["inv"]["adds_up"]),
         "bf": {"totalt": R["bf"]["adds_up"]["Totalt"]},
     }
+    res = ctx["rr"]["resultat"]["utfall"]
+    word = "negativ" if res < 0 else "positiv"
+    ctx["summary_sentence"] = (
+        f"{ctx['committee']} redovisar en {word} avvikelse från budget på {tkr_fmt(abs(res))} tkr per augusti."
+        if res else f"{ctx['committee']} redovisar ett resultat i nivå med budget per augusti.")
     tf = seed["text_figures"]
     checks = [("tjansteskrivelse_avvikelse_tkr", ctx["rr"]["resultat"]["utfall"]),
               ("sammanfattning_resultat_tkr", ctx["rr"]["resultat"]["utfall"]),

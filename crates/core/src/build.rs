@@ -249,13 +249,14 @@ pub fn report_from_package(pkg: &Package, options: &Options) -> Result<Report, L
         ),
     ];
 
-    let mut summary = summary_sentence(&config.committee, config.through_month, result_tkr);
-    if let Some(t) = text("tjansteskrivelse-sammanfattning.md")? {
-        if !t.trim().is_empty() {
-            summary.push_str("\n\n");
-            summary.push_str(t.trim_end());
-        }
-    }
+    // The generated sentence opens the summary, unless the controller's text places it
+    // with `{{ summary_sentence }}`.
+    let sentence = summary_sentence(&config.committee, config.through_month, result_tkr);
+    let summary = match text("tjansteskrivelse-sammanfattning.md")? {
+        Some(t) if t.contains(&sentence) => t.trim_end().to_string(),
+        Some(t) if !t.trim().is_empty() => format!("{sentence}\n\n{}", t.trim_end()),
+        _ => sentence,
+    };
     let decision = filler.fill("delar.toml, report.decision", 0, &config.decision)?;
     let memo = Memo {
         title: format!("Delårsrapport {period_end} {}", config.committee),

@@ -298,7 +298,7 @@ pub fn run_checks(pkg: &Package, comp: &Computed) -> Vec<Check> {
 
     // Investments.
     if let Some(inv) = &config.investments {
-        let known: BTreeSet<&str> = inv.groups.iter().map(|(id, _)| id.as_str()).collect();
+        let known: BTreeSet<&str> = inv.groups.iter().map(|g| g.id.as_str()).collect();
         let unknown: Vec<_> = comp
             .projects
             .iter()

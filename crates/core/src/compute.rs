@@ -38,6 +38,8 @@ pub struct RowFigures {
 pub struct ChangeArea {
     /// Område as written.
     pub label: String,
+    /// Row key from the first line that gives one.
+    pub key: Option<String>,
     /// First non-empty förklaring.
     pub note: String,
     /// Sum of its lines on non-kommunbidrag rows (ledger sign).
@@ -51,6 +53,8 @@ pub struct ChangeArea {
 pub struct ProjectFigures {
     /// Project id.
     pub id: String,
+    /// Row key from the register, if given.
+    pub key: Option<String>,
     /// Name.
     pub name: String,
     /// Group id as written.
@@ -381,6 +385,7 @@ pub fn compute(pkg: &Package) -> Computed {
             None => {
                 changes.push(ChangeArea {
                     label: c.omrade.clone(),
+                    key: None,
                     note: String::new(),
                     amount: 0,
                     contribution: 0,
@@ -389,6 +394,9 @@ pub fn compute(pkg: &Package) -> Computed {
             }
         };
         let area = &mut changes[idx];
+        if area.key.is_none() {
+            area.key = c.key.clone();
+        }
         if area.note.is_empty() && !c.forklaring.is_empty() {
             area.note = c.forklaring.clone();
         }
@@ -443,6 +451,7 @@ fn compute_investments(pkg: &Package) -> (Vec<ProjectFigures>, Vec<(String, i64)
         .iter()
         .map(|r| ProjectFigures {
             id: r.id.clone(),
+            key: r.key.clone(),
             name: r.name.clone(),
             group: r.group.clone(),
             outcome: outcome.get(r.id.as_str()).copied().unwrap_or(0),

@@ -135,6 +135,8 @@ struct RawInvestments {
 struct RawGroup {
     id: String,
     label: String,
+    #[serde(default)]
+    key: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -405,8 +407,19 @@ pub struct InvestmentsConfig {
     pub dimension: u32,
     /// Label of the grand total.
     pub total_label: String,
-    /// Groups in display order: (id, label).
-    pub groups: Vec<(String, String)>,
+    /// Groups in display order.
+    pub groups: Vec<InvestmentGroup>,
+}
+
+/// A group of the investment register (common, or one municipality's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvestmentGroup {
+    /// Id used in the register's `grupp` column.
+    pub id: String,
+    /// Label of the group's subtotal row.
+    pub label: String,
+    /// Row key of the subtotal (default `summa_<id>`).
+    pub key: String,
 }
 
 /// Staff sources.
@@ -528,6 +541,25 @@ pub fn toml_message(message: &str) -> String {
         .replace("unknown variant", "okänt värde")
         .replace("invalid type:", "fel typ:")
         .replace(", expected", ", väntade")
+}
+
+/// Whether `key` can be a row key: lower-case ASCII letters, digits and `_`, starting
+/// with a letter (keys appear in JSON output and templates).
+pub fn is_valid_key(key: &str) -> bool {
+    key.starts_with(|c: char| c.is_ascii_lowercase())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn row_key(key: &str, what: &str) -> Result<String, LoadError> {
+    if is_valid_key(key) {
+        Ok(key.to_string())
+    } else {
+        Err(cfg_err(format!(
+            "{what}: nyckeln \"{key}\" får bara innehålla a–z, 0–9 och _ och ska börja med en bokstav"
+        )))
+    }
 }
 
 fn cfg_err(message: String) -> LoadError {
@@ -762,15 +794,22 @@ fn validate(raw: RawConfig) -> Result<Config, LoadError> {
     let investments = match raw.investments {
         None => None,
         Some(i) => {
-            let mut groups: Vec<(String, String)> = Vec::new();
+            let mut groups: Vec<InvestmentGroup> = Vec::new();
             for g in &i.groups {
-                if groups.iter().any(|(id, _)| *id == g.id) {
+                if groups.iter().any(|known| known.id == g.id) {
                     return Err(cfg_err(format!(
                         "investments.group \"{}\" finns två gånger",
                         g.id
                     )));
                 }
-                groups.push((g.id.clone(), g.label.clone()));
+                groups.push(InvestmentGroup {
+                    id: g.id.clone(),
+                    label: g.label.clone(),
+                    key: match &g.key {
+                        Some(k) => row_key(k, "investments.group.key")?,
+                        None => format!("summa_{}", g.id),
+                    },
+                });
             }
             Some(InvestmentsConfig {
                 file: nonempty_path(&i.file, "investments.file")?,

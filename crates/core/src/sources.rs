@@ -113,6 +113,17 @@ impl Record {
         (!t.is_empty()).then_some(t)
     }
 
+    /// An optional row key: lower-case letters, digits and `_`.
+    fn opt_key(&self, column: &str) -> Result<Option<String>, LoadError> {
+        match self.opt_text(column) {
+            Some(k) if !crate::config::is_valid_key(&k) => Err(self.err(
+                column,
+                "nyckeln får bara innehålla a–z, 0–9 och _ och ska börja med en bokstav",
+            )),
+            other => Ok(other),
+        }
+    }
+
     fn required(&self, column: &str) -> Result<String, LoadError> {
         self.opt_text(column)
             .ok_or_else(|| self.err(column, "värde saknas"))
@@ -296,6 +307,8 @@ pub fn parse_budget(path: &str, bytes: &[u8]) -> Result<Vec<BudgetLine>, LoadErr
 pub struct ChangeLine {
     /// The change's area (område), as written.
     pub omrade: String,
+    /// Row key of the område in the table (optional `nyckel` column).
+    pub key: Option<String>,
     /// Explanation (may be empty).
     pub forklaring: String,
     /// The budget line it changes.
@@ -308,12 +321,13 @@ pub fn parse_changes(path: &str, bytes: &[u8]) -> Result<Vec<ChangeLine>, LoadEr
         path,
         bytes,
         &["omrade", "konto", "belopp"],
-        &["forklaring", "ansvar"],
+        &["nyckel", "forklaring", "ansvar"],
     )?
     .into_iter()
     .map(|r| {
         Ok(ChangeLine {
             omrade: r.required("omrade")?,
+            key: r.opt_key("nyckel")?,
             forklaring: r.text("forklaring"),
             line: BudgetLine {
                 account: r.account("konto")?,
@@ -362,6 +376,8 @@ pub fn parse_forecast(path: &str, bytes: &[u8]) -> Result<Vec<ForecastLine>, Loa
 pub struct Project {
     /// Object id on the project dimension.
     pub id: String,
+    /// Row key in the table (optional `nyckel` column; default from the name).
+    pub key: Option<String>,
     /// Name as printed.
     pub name: String,
     /// Group id.
@@ -382,12 +398,13 @@ pub fn parse_register(path: &str, bytes: &[u8]) -> Result<Vec<Project>, LoadErro
         path,
         bytes,
         &["projekt", "namn", "grupp", "budget", "prognos"],
-        &["ombudgetering"],
+        &["nyckel", "ombudgetering"],
     )?
     .into_iter()
     .map(|r| {
         Ok(Project {
             id: r.required("projekt")?,
+            key: r.opt_key("nyckel")?,
             name: r.required("namn")?,
             group: r.required("grupp")?,
             budget: r.ore_or_zero("budget")?,

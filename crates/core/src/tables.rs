@@ -373,7 +373,7 @@ pub fn budget_changes(config: &Config, comp: &Computed, rounding: Rounding) -> T
         .zip(&shown)
         .map(|(a, s)| {
             let mut r = row(
-                &unique_key(&mut used, slug(&a.label)),
+                &unique_key(&mut used, a.key.clone().unwrap_or_else(|| slug(&a.label))),
                 &a.label,
                 RowKind::Item,
                 vec![amount(a.amount, *s)],
@@ -432,7 +432,7 @@ pub fn investments(config: &Config, comp: &Computed, rounding: Rounding) -> Opti
     let groups: Vec<Vec<&crate::compute::ProjectFigures>> = inv
         .groups
         .iter()
-        .map(|(id, _)| comp.projects.iter().filter(|p| &p.group == id).collect())
+        .map(|g| comp.projects.iter().filter(|p| p.group == g.id).collect())
         .collect();
     let mut total = [(0i64, 0i64); 4];
     let mut group_figs = vec![[(0i64, 0i64); 4]; groups.len()];
@@ -479,14 +479,14 @@ pub fn investments(config: &Config, comp: &Computed, rounding: Rounding) -> Opti
         for (pi, p) in g.iter().enumerate() {
             let f: [(i64, i64); 4] =
                 std::array::from_fn(|c| (value(p, c), project_shown[gi][pi][c]));
-            let key = unique_key(&mut used, slug(&p.name));
+            let key = unique_key(&mut used, p.key.clone().unwrap_or_else(|| slug(&p.name)));
             rows.push(row(&key, &p.name, RowKind::Item, inv_cells(f)));
         }
-        let (gid, glabel) = &inv.groups[gi];
-        let key = unique_key(&mut used, format!("summa_{gid}"));
+        let group = &inv.groups[gi];
+        let key = unique_key(&mut used, group.key.clone());
         rows.push(row(
             &key,
-            glabel,
+            &group.label,
             RowKind::Subtotal,
             inv_cells(group_figs[gi]),
         ));

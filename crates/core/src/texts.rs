@@ -24,6 +24,8 @@ pub struct Context {
     pub inv: BTreeMap<String, BTreeMap<String, i64>>,
     /// Budget changes: row key (and `totalt`) → tkr.
     pub bf: BTreeMap<String, i64>,
+    /// The memo's generated first sentence (see [`crate::build::summary_sentence`]).
+    pub summary_sentence: String,
 }
 
 /// The displayed tkr of a table as row → column → value (blank cells count as 0).
@@ -71,10 +73,17 @@ impl Context {
             .into_iter()
             .map(|(k, cols)| (k, cols.get("summa").copied().unwrap_or(0)))
             .collect();
+        let rr = table_values(find("resultatrakning"));
+        let result_tkr = rr
+            .get("resultat")
+            .and_then(|cols| cols.get("utfall"))
+            .copied()
+            .unwrap_or(0);
         Context {
             period,
             committee: committee.to_string(),
-            rr: table_values(find("resultatrakning")),
+            summary_sentence: crate::build::summary_sentence(committee, through_month, result_tkr),
+            rr,
             netto: table_values(find("resultat_netto")),
             inv: table_values(find("investeringar")),
             bf,
@@ -163,6 +172,7 @@ mod tests {
             netto: BTreeMap::new(),
             inv: BTreeMap::new(),
             bf: BTreeMap::from([("totalt".to_string(), 1645)]),
+            summary_sentence: "Nämnden redovisar en negativ avvikelse.".into(),
         }
     }
 

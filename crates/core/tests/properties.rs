@@ -228,6 +228,7 @@ impl Spec {
                 });
                 register.push(Project {
                     id: id.clone(),
+                    key: None,
                     name: format!("Projekt {id}"),
                     group: format!("g{g}"),
                     budget: p[0],
@@ -243,6 +244,7 @@ impl Spec {
             .enumerate()
             .map(|(i, (row, a))| ChangeLine {
                 omrade: format!("Område {}", i % 2),
+                key: None,
                 forklaring: String::new(),
                 line: BudgetLine {
                     account: self.account(*row),
