@@ -230,6 +230,7 @@ impl ObjectList {
     }
 
     /// Adds a pair.
+    #[inline]
     pub fn push(&mut self, dimension: u32, id: Sym) {
         self.0.push(ObjectRef { dimension, id });
     }

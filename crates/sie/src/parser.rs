@@ -345,49 +345,6 @@ pub(crate) struct Core {
     not_sie: bool,
 }
 
-/// Whether a record label is known (all of SIE 4 for types 1–4).
-fn is_known(label: &[u8]) -> bool {
-    matches!(
-        label,
-        b"#FLAGGA"
-            | b"#FORMAT"
-            | b"#SIETYP"
-            | b"#PROGRAM"
-            | b"#GEN"
-            | b"#PROSA"
-            | b"#FTYP"
-            | b"#FNR"
-            | b"#ORGNR"
-            | b"#BKOD"
-            | b"#ADRESS"
-            | b"#FNAMN"
-            | b"#RAR"
-            | b"#TAXAR"
-            | b"#OMFATTN"
-            | b"#KPTYP"
-            | b"#VALUTA"
-            | b"#KONTO"
-            | b"#KTYP"
-            | b"#ENHET"
-            | b"#SRU"
-            | b"#DIM"
-            | b"#UNDERDIM"
-            | b"#OBJEKT"
-            | b"#IB"
-            | b"#UB"
-            | b"#OIB"
-            | b"#OUB"
-            | b"#RES"
-            | b"#PSALDO"
-            | b"#PBUDGET"
-            | b"#VER"
-            | b"#TRANS"
-            | b"#RTRANS"
-            | b"#BTRANS"
-            | b"#KSUMMA"
-    )
-}
-
 /// Result type of record handlers: `Err` carries (field index or column offset, message, code).
 type RecResult<T> = Result<T, Problem>;
 
@@ -1506,7 +1463,6 @@ impl Core {
                 }
             }
             _ => {
-                debug_assert!(!is_known(label));
                 let rest_start = fields[0].end as usize;
                 let rest = encoding::decode(&line[rest_start..], self.encoding)
                     .trim()
