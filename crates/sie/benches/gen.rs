@@ -6,6 +6,12 @@ use std::sync::Arc;
 
 /// A SIE 4 file with `rows` #TRANS rows (a multiple of 4).
 pub fn generate(rows: usize) -> Vec<u8> {
+    generate_with(rows, 4)
+}
+
+/// A SIE 4 file with `rows` #TRANS rows, `per_voucher` (even) rows in each voucher.
+pub fn generate_with(rows: usize, per_voucher: usize) -> Vec<u8> {
+    let per_voucher = per_voucher.max(2) / 2 * 2;
     let mut f = SieFile {
         sie_type: Some(SieType::Type4),
         program: Some(Program {
@@ -56,10 +62,10 @@ pub fn generate(rows: usize) -> Vec<u8> {
         seed ^= seed << 17;
         seed
     };
-    for v in 0..rows / 4 {
+    for v in 0..rows / per_voucher {
         let day = Date::new(2023, (v % 12) as u8 + 1, (v % 28) as u8 + 1).unwrap();
-        let mut vrows = Vec::with_capacity(4);
-        for k in 0..2 {
+        let mut vrows = Vec::with_capacity(per_voucher);
+        for k in 0..per_voucher / 2 {
             let amount = Amount((next() % 10_000_000) as i64 + 1);
             let mut objects = ObjectList::new();
             objects.push(1, ansvar[(next() % 200) as usize].clone());

@@ -1,5 +1,6 @@
-//! Writes the benchmark's generated SIE 4 file: `cargo run --release -p delar-sie --example gen_sie -- OUT [ROWS]`.
+//! Writes the benchmark's generated SIE 4 file: `cargo run --release -p delar-sie --example gen_sie -- OUT [ROWS] [ROWS_PER_VOUCHER]`.
 #[path = "../benches/gen.rs"]
+#[allow(dead_code)]
 mod gen;
 
 fn main() {
@@ -9,7 +10,8 @@ fn main() {
         .next()
         .and_then(|r| r.parse().ok())
         .unwrap_or(1_000_000);
-    let bytes = gen::generate(rows);
+    let per_voucher: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(4);
+    let bytes = gen::generate_with(rows, per_voucher);
     if let Err(e) = std::fs::write(&out, &bytes) {
         eprintln!("cannot write {out}: {e}");
         std::process::exit(1);
