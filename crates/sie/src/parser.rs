@@ -343,7 +343,12 @@ pub(crate) struct Core {
     pub(crate) records: u64,
     seen_record: bool,
     not_sie: bool,
+    /// Errors and warnings not listed after [`MAX_DIAGNOSTICS`].
+    suppressed: (u64, u64),
 }
+
+/// At most this many diagnostics are listed; the rest are counted.
+pub(crate) const MAX_DIAGNOSTICS: usize = 10_000;
 
 /// Result type of record handlers: `Err` carries (field index or column offset, message, code).
 type RecResult<T> = Result<T, Problem>;
@@ -382,6 +387,7 @@ impl Core {
             records: 0,
             seen_record: false,
             not_sie: false,
+            suppressed: (0, 0),
         }
     }
 
@@ -411,6 +417,14 @@ impl Core {
         code: Code,
         message: String,
     ) {
+        if self.diags.len() >= MAX_DIAGNOSTICS {
+            // Bounded memory on pathological input: count the rest.
+            match severity {
+                Severity::Error => self.suppressed.0 += 1,
+                Severity::Warning => self.suppressed.1 += 1,
+            }
+            return;
+        }
         self.diags.push(Diagnostic {
             severity,
             path: self.path.clone(),
@@ -1597,7 +1611,32 @@ impl Core {
             };
             self.push_diag(Severity::Warning, l, c, Code::UndeclaredAccount, msg);
         }
+        self.summarize_suppressed();
         last
+    }
+
+    /// Adds the count of unlisted diagnostics, if any.
+    fn summarize_suppressed(&mut self) {
+        let (errors, warnings) = self.suppressed;
+        if errors + warnings == 0 {
+            return;
+        }
+        let severity = if errors > 0 {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        let path = self.path.clone();
+        self.diags.push(Diagnostic {
+            severity,
+            path,
+            line: 0,
+            column: 0,
+            message: format!(
+                "{errors} more errors and {warnings} more warnings are not listed (only the first {MAX_DIAGNOSTICS} are); fix the ones above and check again"
+            ),
+            code: Code::Syntax,
+        });
     }
 
     /// Builds the result.

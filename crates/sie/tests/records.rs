@@ -289,3 +289,20 @@ fn row_dates_and_periods_outside_the_year_are_warned() {
     assert_eq!(r.diagnostics[0].column, 11);
     assert!(r.diagnostics[1].message.contains("row date 2022-01-01"));
 }
+
+#[test]
+fn diagnostics_are_capped_but_counted() {
+    let mut text = String::from("#FLAGGA 0\n");
+    for _ in 0..10_050 {
+        text.push_str("#KTYP 1910 X\n");
+    }
+    let r = p(&text);
+    assert_eq!(r.diagnostics.len(), 10_001);
+    let last = r.diagnostics.last().unwrap();
+    assert!(
+        last.message
+            .starts_with("50 more errors and 0 more warnings"),
+        "{last}"
+    );
+    assert!(last.is_error());
+}
