@@ -3,13 +3,13 @@
 
 use crate::checks::run_checks;
 use crate::compute::compute;
-use crate::config::Config;
+use crate::config::{Config, RowKindConfig};
 use crate::error::LoadError;
 use crate::money::{format_thousands, month_name};
 use crate::package::{load_package, Package, ProgressFn};
 use crate::report::{
-    Block, Cell, Check, CheckStatus, Goal, Indicator, Memo, Meta, MunicipalityRef, Report,
-    Rounding, Section, Table,
+    Block, Cell, Check, CheckStatus, Goal, Indicator, Memo, Meta, MonthlyNetCost, MunicipalityRef,
+    Report, Rounding, Section, Table,
 };
 use crate::sources::SourceFiles;
 use crate::tables;
@@ -274,12 +274,24 @@ pub fn report_from_package(pkg: &Package, options: &Options) -> Result<Report, L
         for_information: config.for_information.clone(),
     };
 
+    let current = crate::compute::monthly_net_cost(config, &pkg.current, config.year);
+    let monthly = MonthlyNetCost {
+        current_ore: current[..config.through_month as usize].to_vec(),
+        prior_ore: pkg
+            .prior
+            .as_ref()
+            .map(|l| crate::compute::monthly_net_cost(config, l, config.year - 1).to_vec())
+            .unwrap_or_default(),
+        budget_ore: comp.sum_kind(config, RowKindConfig::Income)[crate::compute::BUDGET]
+            + comp.sum_kind(config, RowKindConfig::Cost)[crate::compute::BUDGET],
+    };
     Ok(Report {
         meta: meta(config, rounding),
         sections,
         tables: all_tables,
         memo,
         checks,
+        monthly: Some(monthly),
         text_figures,
     })
 }

@@ -245,6 +245,28 @@ fn add(
     }
 }
 
+/// Net cost (income and cost rows, within scope) per month 1..=12 of `year`, from one
+/// ledger. Bookings that no row or several rows claim are left out here; they stop the
+/// report through [`Computed::claims`].
+pub fn monthly_net_cost(config: &Config, ledger: &crate::ledger::Ledger, year: i32) -> [i64; 12] {
+    let scope_dim = config.ledger.scope_dimension;
+    let mut months = [0i64; 12];
+    for p in &ledger.postings {
+        if p.year != year || !(1..=12).contains(&p.month) {
+            continue;
+        }
+        if !config.in_scope(p.object(scope_dim)) {
+            continue;
+        }
+        if let [row] = config.rows_for_account(p.account).as_slice() {
+            if config.rows[*row].kind != RowKindConfig::Contribution {
+                months[(p.month - 1) as usize] += p.amount;
+            }
+        }
+    }
+    months
+}
+
 /// Computes every exact figure of the report.
 pub fn compute(pkg: &Package) -> Computed {
     let config = &pkg.config;

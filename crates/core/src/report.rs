@@ -20,6 +20,9 @@ pub struct Report {
     pub memo: Memo,
     /// Results of the source checks.
     pub checks: Vec<Check>,
+    /// Net cost month by month, for the chart of the year's course (None when not
+    /// computed).
+    pub monthly: Option<MonthlyNetCost>,
     /// Figures the texts state, in tkr as displayed (e.g. `tjansteskrivelse_avvikelse_tkr`,
     /// `sammanfattning_resultat_tkr`, `investeringar_utfall_tkr`, `investeringar_budget_tkr`).
     pub text_figures: BTreeMap<String, i64>,
@@ -30,6 +33,17 @@ impl Report {
     pub fn table(&self, id: &str) -> Option<&Table> {
         self.tables.iter().find(|t| t.id == id)
     }
+}
+
+/// Net cost (income and cost rows within scope; not kommunbidrag) per month, exact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonthlyNetCost {
+    /// Months 1..=through_month of the year, öre per month.
+    pub current_ore: Vec<i64>,
+    /// Months 1..=12 of the prior year, öre per month (empty without a prior ledger).
+    pub prior_ore: Vec<i64>,
+    /// The full-year budget's net cost in öre.
+    pub budget_ore: i64,
 }
 
 /// Identification of the report.
@@ -180,6 +194,65 @@ impl Table {
     pub fn column_index(&self, id: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.id == id)
     }
+
+    /// Every place where the displayed figures do not add up: a sum row (or derived
+    /// column) whose displayed tkr differs from the signed sum of its terms' displayed tkr.
+    /// Cells that are not amounts are skipped. Empty when the table adds up as displayed.
+    pub fn sum_mismatches(&self) -> Vec<String> {
+        let shown = |row: &Row, col: usize| match row.cells.get(col) {
+            Some(Cell::Amount { shown_tkr, .. }) => Some(*shown_tkr),
+            _ => None,
+        };
+        let mut out = Vec::new();
+        for row in self.rows.iter().filter(|r| !r.sum_of.is_empty()) {
+            for (c, column) in self.columns.iter().enumerate() {
+                let Some(total) = shown(row, c) else { continue };
+                let mut sum = 0;
+                for term in &row.sum_of {
+                    match self.row(&term.key) {
+                        Some(r) => sum += i64::from(term.sign) * shown(r, c).unwrap_or(0),
+                        None => out.push(format!(
+                            "{}: {} names unknown row {}",
+                            self.id, row.key, term.key
+                        )),
+                    }
+                }
+                if sum != total {
+                    out.push(format!(
+                        "{}: {}.{} shows {total}, its rows add up to {sum}",
+                        self.id, row.key, column.id
+                    ));
+                }
+            }
+        }
+        for (c, column) in self
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.sum_of.is_empty())
+        {
+            for row in &self.rows {
+                let Some(total) = shown(row, c) else { continue };
+                let mut sum = 0;
+                for term in &column.sum_of {
+                    match self.column_index(&term.key) {
+                        Some(i) => sum += i64::from(term.sign) * shown(row, i).unwrap_or(0),
+                        None => out.push(format!(
+                            "{}: column {} names unknown column {}",
+                            self.id, column.id, term.key
+                        )),
+                    }
+                }
+                if sum != total {
+                    out.push(format!(
+                        "{}: {}.{} shows {total}, its columns give {sum}",
+                        self.id, row.key, column.id
+                    ));
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Unit of a table's figures.
@@ -199,6 +272,37 @@ pub struct Column {
     pub id: String,
     /// Header as printed, e.g. "Utfall 202208".
     pub label: String,
+    /// For a derived column, the columns it is computed from in the same row (e.g.
+    /// avvikelse = budget − prognos); empty for a column of source figures. Holds for the
+    /// displayed values wherever the cell is an amount.
+    pub sum_of: Vec<Term>,
+}
+
+/// One term of a sum: a row key (or column id) and its sign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Term {
+    /// The row key or column id.
+    pub key: String,
+    /// +1 or −1.
+    pub sign: i8,
+}
+
+impl Term {
+    /// A term added.
+    pub fn plus(key: &str) -> Term {
+        Term {
+            key: key.to_string(),
+            sign: 1,
+        }
+    }
+
+    /// A term subtracted.
+    pub fn minus(key: &str) -> Term {
+        Term {
+            key: key.to_string(),
+            sign: -1,
+        }
+    }
 }
 
 /// A row of a table.
@@ -214,6 +318,10 @@ pub struct Row {
     pub note: Option<String>,
     /// One cell per column.
     pub cells: Vec<Cell>,
+    /// For a sum, the rows of the same table it adds up (with signs); empty for an item.
+    /// With [`Rounding::AddsUp`] the displayed values add up exactly, column by column,
+    /// wherever both sides are amounts.
+    pub sum_of: Vec<Term>,
 }
 
 /// Whether a row is an item or a sum.

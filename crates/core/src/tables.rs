@@ -5,7 +5,7 @@
 use crate::compute::{Computed, StaffFigure, BUDGET, COLS, FORECAST, PRIOR};
 use crate::config::{Config, RowKindConfig};
 use crate::money::{apportion, format_decimal, ore_to_tkr, ORE_PER_TKR};
-use crate::report::{Cell, Column, Rounding, Row, RowKind, Table, Unit};
+use crate::report::{Cell, Column, Rounding, Row, RowKind, Table, Term, Unit};
 
 /// Rounds a top-level sum.
 fn root(exact: i64) -> i64 {
@@ -45,22 +45,44 @@ fn row(key: &str, label: &str, kind: RowKind, cells: Vec<Cell>) -> Row {
         kind,
         note: None,
         cells,
+        sum_of: Vec::new(),
+    }
+}
+
+/// A sum row: `terms` are the rows it adds up.
+fn sum_row(key: &str, label: &str, kind: RowKind, cells: Vec<Cell>, terms: Vec<Term>) -> Row {
+    Row {
+        sum_of: terms,
+        ..row(key, label, kind, cells)
+    }
+}
+
+/// The terms of a sum of rows that are all added.
+fn plus_all<'a>(keys: impl IntoIterator<Item = &'a str>) -> Vec<Term> {
+    keys.into_iter().map(Term::plus).collect()
+}
+
+fn source_column(id: &str, label: String) -> Column {
+    Column {
+        id: id.to_string(),
+        label,
+        sum_of: Vec::new(),
     }
 }
 
 /// The five columns of the operating tables.
 pub fn operating_columns(config: &Config) -> Vec<Column> {
     let m = config.through_month;
-    let col = |id: &str, label: String| Column {
-        id: id.to_string(),
-        label,
-    };
+    let col = source_column;
     vec![
         col("utfall_fg", format!("Utfall {}{m:02}", config.year - 1)),
         col("utfall", format!("Utfall {}{m:02}", config.year)),
         col("budget", format!("Budget {}", config.year)),
         col("prognos", format!("Prognos {}", config.year)),
-        col("avvikelse", "Avvikelse helår".to_string()),
+        Column {
+            sum_of: vec![Term::plus("budget"), Term::minus("prognos")],
+            ..col("avvikelse", "Avvikelse helår".to_string())
+        },
     ]
 }
 
@@ -162,24 +184,27 @@ pub fn income_statement(config: &Config, comp: &Computed, rounding: Rounding) ->
     };
     let mut rows = Vec::new();
     rows.extend(income.iter().map(|r| item(*r)));
-    rows.push(row(
+    rows.push(sum_row(
         "summa_intakter",
         "Summa intäkter",
         RowKind::Subtotal,
         cells(&si, true, p, rounding),
+        plus_all(income.iter().map(|r| config.rows[*r].id.as_str())),
     ));
     rows.extend(cost.iter().map(|r| item(*r)));
-    rows.push(row(
+    rows.push(sum_row(
         "summa_kostnader",
         "Summa kostnader",
         RowKind::Subtotal,
         cells(&sk, true, p, rounding),
+        plus_all(cost.iter().map(|r| config.rows[*r].id.as_str())),
     ));
-    rows.push(row(
+    rows.push(sum_row(
         "summa_nettokostnader",
         "Summa Nettokostnader",
         RowKind::Subtotal,
         cells(&netto, true, p, rounding),
+        plus_all(["summa_intakter", "summa_kostnader"]),
     ));
     let kb_row = &config.rows[contribution];
     rows.push(row(
@@ -188,11 +213,12 @@ pub fn income_statement(config: &Config, comp: &Computed, rounding: Rounding) ->
         RowKind::Item,
         cells(&kb, false, p, rounding),
     ));
-    rows.push(row(
+    rows.push(sum_row(
         "resultat",
         "Resultat",
         RowKind::Total,
         cells(&res, false, p, rounding),
+        vec![Term::plus(&kb_row.id), Term::minus("summa_nettokostnader")],
     ));
     IncomeStatement {
         table: Table {
@@ -303,11 +329,12 @@ pub fn municipality_split(
             )
         })
         .collect();
-    rows.push(row(
+    rows.push(sum_row(
         "summa_verksamhet",
         "Summa verksamhet",
         RowKind::Total,
         cells(&total, true, p, rounding),
+        plus_all(config.municipalities.iter().map(|m| m.id.as_str())),
     ));
     Table {
         id: "resultat_netto".into(),
@@ -382,20 +409,19 @@ pub fn budget_changes(config: &Config, comp: &Computed, rounding: Rounding) -> T
             r
         })
         .collect();
-    rows.push(row(
+    let terms = plus_all(rows.iter().map(|r| r.key.as_str()));
+    rows.push(sum_row(
         "totalt",
         "Totalt",
         RowKind::Total,
         vec![amount(e_total, s_total)],
+        terms,
     ));
     Table {
         id: "budgetforandringar".into(),
         title: format!("Budgetförändringar under {}", config.year),
         unit: Unit::Tkr,
-        columns: vec![Column {
-            id: "summa".into(),
-            label: "Summa".into(),
-        }],
+        columns: vec![source_column("summa", "Summa".into())],
         rows,
         notes: vec![
             "Område, summa (tkr, huvudbokens tecken, exklusive kommunbidrag) och förtydligande."
@@ -410,17 +436,20 @@ pub fn investments(config: &Config, comp: &Computed, rounding: Rounding) -> Opti
     let inv = config.investments.as_ref()?;
     let y = config.year;
     let m = config.through_month;
-    let col = |id: &str, label: String| Column {
-        id: id.to_string(),
-        label,
-    };
+    let col = source_column;
     let columns = vec![
         col("utfall", format!("Utfall {y}{m:02}")),
         col("budget", format!("Budget {y}")),
         col("ombudgetering", "Ombudgetering".into()),
-        col("summa_budget", format!("S:a budget {y}")),
+        Column {
+            sum_of: vec![Term::plus("budget"), Term::plus("ombudgetering")],
+            ..col("summa_budget", format!("S:a budget {y}"))
+        },
         col("prognos", format!("Prognos {y}")),
-        col("avvikelse", "Avvikelse helår".into()),
+        Column {
+            sum_of: vec![Term::plus("summa_budget"), Term::minus("prognos")],
+            ..col("avvikelse", "Avvikelse helår".into())
+        },
     ];
     // Four amount columns: outcome, budget, rebudget, forecast.
     let value = |p: &crate::compute::ProjectFigures, c: usize| match c {
@@ -475,27 +504,33 @@ pub fn investments(config: &Config, comp: &Computed, rounding: Rounding) -> Opti
     };
     let mut used = Vec::new();
     let mut rows = Vec::new();
+    let mut group_keys = Vec::new();
     for (gi, g) in groups.iter().enumerate() {
+        let mut members = Vec::new();
         for (pi, p) in g.iter().enumerate() {
             let f: [(i64, i64); 4] =
                 std::array::from_fn(|c| (value(p, c), project_shown[gi][pi][c]));
             let key = unique_key(&mut used, p.key.clone().unwrap_or_else(|| slug(&p.name)));
             rows.push(row(&key, &p.name, RowKind::Item, inv_cells(f)));
+            members.push(key);
         }
         let group = &inv.groups[gi];
         let key = unique_key(&mut used, group.key.clone());
-        rows.push(row(
+        rows.push(sum_row(
             &key,
             &group.label,
             RowKind::Subtotal,
             inv_cells(group_figs[gi]),
+            plus_all(members.iter().map(String::as_str)),
         ));
+        group_keys.push(key);
     }
-    rows.push(row(
+    rows.push(sum_row(
         "summa_totalt",
         &inv.total_label,
         RowKind::Total,
         inv_cells(total),
+        plus_all(group_keys.iter().map(String::as_str)),
     ));
     Some(Table {
         id: "investeringar".into(),
@@ -561,10 +596,7 @@ pub fn staff(config: &Config, comp: &Computed) -> Option<Table> {
         id: "personal".into(),
         title: "Redovisning av sjukfrånvaro i förhållande till ordinarie arbetstid i procent".into(),
         unit: Unit::Procent,
-        columns: vec![Column {
-            id: "varde".into(),
-            label: "Procent".into(),
-        }],
+        columns: vec![source_column("varde", "Procent".into())],
         rows,
         notes: vec![
             format!("Sjukfrånvaro = sjuktimmar i procent av gruppens ordinarie arbetstid. Långtidssjukfrånvaro = andel av sjuktimmarna som hör till sjukfall om 60 dagar eller mer. Andel heltid = könets andel av heltidsanställdas ordinarie arbetstid. Procenttal {rounding}."),

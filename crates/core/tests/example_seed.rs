@@ -237,6 +237,44 @@ fn example_municipality_split_adds_up_and_independent_matches_the_seed() {
 }
 
 #[test]
+fn example_tables_add_up_as_displayed_and_the_naive_way_does_not() {
+    let r = build(Rounding::AddsUp);
+    for t in &r.tables {
+        assert_eq!(t.sum_mismatches(), Vec::<String>::new(), "{}", t.id);
+    }
+    // Rounding each cell on its own breaks the municipality split, as in the seed
+    // (7 712 + 9 866 ≠ 17 579).
+    let r = build(Rounding::Independent);
+    let bad = table(&r, "resultat_netto").sum_mismatches();
+    assert!(
+        bad.iter().any(|m| m.contains("summa_verksamhet.utfall")),
+        "{bad:?}"
+    );
+}
+
+#[test]
+fn example_monthly_net_cost_sums_to_the_income_statement() {
+    let r = build(Rounding::AddsUp);
+    let m = r.monthly.as_ref().expect("monthly figures");
+    assert_eq!(m.current_ore.len(), 8);
+    assert_eq!(m.prior_ore.len(), 12);
+    let exact =
+        |row: &str, col: usize| match table(&r, "resultatrakning").row(row).unwrap().cells[col] {
+            delar_core::report::Cell::Amount { exact_ore, .. } => exact_ore,
+            ref other => panic!("{other:?}"),
+        };
+    assert_eq!(
+        m.current_ore.iter().sum::<i64>(),
+        exact("summa_nettokostnader", 1)
+    );
+    assert_eq!(
+        m.prior_ore[..8].iter().sum::<i64>(),
+        exact("summa_nettokostnader", 0)
+    );
+    assert_eq!(m.budget_ore, exact("summa_nettokostnader", 2));
+}
+
+#[test]
 fn example_checks_pass() {
     let r = build(Rounding::AddsUp);
     let failed: Vec<String> = r

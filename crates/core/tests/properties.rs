@@ -311,6 +311,11 @@ fn check_close(t: &Table, skip: &[usize]) {
 }
 
 fn check_adds_up(r: &Report) {
+    // The declared structure (sum rows and derived columns) holds as displayed.
+    for t in &r.tables {
+        let bad = t.sum_mismatches();
+        assert!(bad.is_empty(), "{bad:?}");
+    }
     check_close(r.table("resultat_netto").unwrap(), &[4]);
     check_close(r.table("investeringar").unwrap(), &[3, 5]);
     check_close(r.table("budgetforandringar").unwrap(), &[]);

@@ -37,6 +37,7 @@ fn amount_table(
             .map(|(id, label)| Column {
                 id: id.to_string(),
                 label: label.to_string(),
+                sum_of: Vec::new(),
             })
             .collect(),
         rows: rows
@@ -47,6 +48,7 @@ fn amount_table(
                 label: label.to_string(),
                 kind: *kind,
                 note: note.map(str::to_string),
+                sum_of: Vec::new(),
                 cells: values
                     .iter()
                     .enumerate()
@@ -320,6 +322,7 @@ fn personal() -> Table {
         label: label.to_string(),
         kind: Item,
         note: None,
+        sum_of: Vec::new(),
         cells: vec![Cell::Percent {
             shown_hundredths: h,
         }],
@@ -332,6 +335,7 @@ fn personal() -> Table {
         columns: vec![Column {
             id: "varde".to_string(),
             label: "Procent".to_string(),
+            sum_of: Vec::new(),
         }],
         rows: vec![
             pct(
@@ -351,6 +355,7 @@ fn personal() -> Table {
                 label: "för kvinnor".to_string(),
                 kind: Item,
                 note: None,
+                sum_of: Vec::new(),
                 cells: vec![Cell::Suppressed {
                     reason: SUPPRESSION_REASON.to_string(),
                 }],
@@ -482,6 +487,7 @@ pub fn report() -> Report {
                 "Kommunstyrelsen, Vårgårda kommun".to_string(),
             ],
         },
+        monthly: None,
         text_figures: [
             ("investeringar_budget_tkr", 3750),
             ("investeringar_utfall_tkr", 238),
