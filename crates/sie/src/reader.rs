@@ -80,9 +80,9 @@ impl<R: BufRead> SieReader<R> {
     /// The next voucher; `None` at the end. `Err` only for I/O errors.
     pub fn next_voucher(&mut self) -> Option<Result<Voucher, SieError>> {
         while !self.done {
-            self.buf.clear();
-            let n = match self.inner.read_until(b'\n', &mut self.buf) {
-                Ok(n) => n,
+            let buf = match self.inner.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     self.done = true;
                     return Some(Err(SieError::Io {
@@ -91,21 +91,51 @@ impl<R: BufRead> SieReader<R> {
                     }));
                 }
             };
-            if n == 0 {
+            if buf.is_empty() {
+                // End of input: a last line without `\n`, then the file-wide checks.
+                if !self.buf.is_empty() {
+                    let line = std::mem::take(&mut self.buf);
+                    let v = self.core.feed_line(&line);
+                    self.buf = line;
+                    self.buf.clear();
+                    if let Some(v) = v {
+                        return Some(Ok(v));
+                    }
+                    continue;
+                }
                 self.done = true;
                 return self.core.finish().map(Ok);
             }
-            self.position += n as u64;
-            let line = match self.buf.last() {
-                Some(b'\n') => &self.buf[..self.buf.len() - 1],
-                _ => &self.buf[..],
-            };
-            let v = self.core.feed_line(line);
+            // Lines are read in place from the reader's buffer; only a line that straddles
+            // two buffer fills is copied.
+            let mut used = 0usize;
+            let mut found = None;
+            for end in memchr::memchr_iter(b'\n', buf) {
+                let v = if self.buf.is_empty() {
+                    self.core.feed_line(&buf[used..end])
+                } else {
+                    self.buf.extend_from_slice(&buf[used..end]);
+                    let v = self.core.feed_line(&self.buf);
+                    self.buf.clear();
+                    v
+                };
+                used = end + 1;
+                if v.is_some() || self.core.is_not_sie() {
+                    found = v;
+                    break;
+                }
+            }
+            if found.is_none() && !self.core.is_not_sie() {
+                self.buf.extend_from_slice(&buf[used..]);
+                used = buf.len();
+            }
+            self.inner.consume(used);
+            self.position += used as u64;
             if self.core.is_not_sie() {
                 self.done = true;
                 return None;
             }
-            if let Some(v) = v {
+            if let Some(v) = found {
                 if let Some(hook) = self.progress.as_mut() {
                     hook(self.position);
                 }

@@ -149,6 +149,13 @@ fn streaming_reader_agrees_with_whole_buffer() {
         let mut header = whole.file.clone();
         header.vouchers.clear();
         assert_eq!(streamed.file, header, "{n}");
+        // A tiny read buffer: lines straddle buffer fills everywhere.
+        let small = std::io::BufReader::with_capacity(7, &bytes[..]);
+        let again = SieReader::new(small, &ParseOptions::new(n.clone()))
+            .into_parsed()
+            .unwrap();
+        assert_eq!(again.file, whole.file, "{n} (small buffer)");
+        assert_eq!(again.diagnostics, whole.diagnostics, "{n} (small buffer)");
     }
 }
 
