@@ -8,10 +8,12 @@
 //! - [`markdown::report`] and [`markdown::memo`]: GitHub-flavoured Markdown.
 //! - [`json::report`] and [`json::to_string_pretty`]: the figures in the shape of
 //!   `seed-figures.json`.
+//! - [`charts::all`]: the charts as SVG with caption and figures, for HTML and PDF.
 //! - [`format`]: the Swedish number formatting all of them use.
 #![deny(missing_docs)]
 
 mod common;
+pub mod charts;
 pub mod format;
 pub mod html;
 pub mod json;
