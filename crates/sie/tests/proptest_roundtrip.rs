@@ -285,6 +285,15 @@ proptest! {
         with_head.extend_from_slice(&bytes);
         let _ = parse(&with_head, &ParseOptions::new("x"));
         let _ = SieReader::new(&with_head[..], &ParseOptions::new("x")).into_parsed();
+        // Lines straddling tiny buffer fills read the same as the whole buffer.
+        let whole = parse(&with_head, &ParseOptions::new("x"));
+        let small = std::io::BufReader::with_capacity(3, &with_head[..]);
+        let streamed = SieReader::new(small, &ParseOptions::new("x")).into_parsed().unwrap();
+        // (Windows-1252 is decided line by line when streaming: earlier lines may differ.)
+        if streamed.encoding == whole.encoding && whole.encoding != Encoding::Windows1252 {
+            prop_assert_eq!(streamed.file, whole.file);
+            prop_assert_eq!(streamed.diagnostics, whole.diagnostics);
+        }
     }
 
     #[test]
