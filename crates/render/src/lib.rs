@@ -9,6 +9,7 @@
 //! - [`json::report`] and [`json::to_string_pretty`]: the figures in the shape of
 //!   `seed-figures.json`.
 //! - [`charts::all`]: the charts as SVG with caption and figures, for HTML and PDF.
+//! - [`pdf::report`] and [`pdf::memo`]: print-ready PDF/A-2b typeset in-process by Typst.
 //! - [`format`]: the Swedish number formatting all of them use.
 #![deny(missing_docs)]
 
@@ -19,3 +20,4 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 mod markdown_html;
+pub mod pdf;

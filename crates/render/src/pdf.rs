@@ -1,0 +1,871 @@
+//! The report and its cover memo as print-ready PDF, typeset inside the program by Typst.
+//!
+//! Typst runs as a library: a small in-memory [`World`] serves one template kept in the
+//! repository (`templates/report.typ` or `templates/memo.typ`), the report data as
+//! `/data.json`, chart images as SVG files and two embedded fonts (DejaVu Sans regular
+//! and bold, `fonts/`). Nothing is read from disk or the network at run time.
+//!
+//! The data the template reads is prepared here: every figure is already a Swedish string
+//! from [`crate::format`] ("−402" with U+2212, "3 750" with a no-break space, "40,29 %"),
+//! Markdown is turned into paragraphs, lists and styled runs, so the template only places
+//! text and never formats a number or interprets markup.
+//!
+//! The output is deterministic: the creation date and the document identifier come from
+//! the report, Typst's `today` is that same date, and no system fonts are used, so the
+//! same report always gives the same bytes. The PDF conforms to PDF/A-2b (Typst checks the
+//! standard while writing and fails rather than write a non-conforming file).
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::LazyLock;
+
+use delar_core::report::{
+    Block, CheckStatus, Goal, GoalStatus, Report, RowKind, Section, Table, Unit,
+};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use serde_json::{json, Value};
+use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::common::{self, Footnotes, Shown};
+use crate::format::Style;
+
+/// The report template (Typst markup), compiled into the program.
+const REPORT_TEMPLATE: &str = include_str!("../templates/report.typ");
+/// The memo template (Typst markup), compiled into the program.
+const MEMO_TEMPLATE: &str = include_str!("../templates/memo.typ");
+/// DejaVu Sans, regular (Bitstream Vera licence, see `fonts/LICENSE-DejaVu.txt`).
+const FONT_REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+/// DejaVu Sans, bold.
+const FONT_BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
+
+/// Where the template finds the report data.
+const DATA_PATH: &str = "/data.json";
+
+/// Why a PDF could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    /// The template did not compile or lay out; the diagnostics point into the template.
+    #[error("the PDF template {template} failed:\n{}", list(.diagnostics))]
+    Compile {
+        /// The template's file name, e.g. `report.typ`.
+        template: &'static str,
+        /// Typst's errors with template line numbers.
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// The laid-out document could not be written as PDF (e.g. it breaks PDF/A-2b).
+    #[error("writing the PDF from {template} failed:\n{}", list(.diagnostics))]
+    Export {
+        /// The template's file name.
+        template: &'static str,
+        /// Typst's errors.
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// The PDF standard could not be configured.
+    #[error("the PDF standard could not be set up: {0}")]
+    Standard(String),
+    /// The report data could not be serialised for the template.
+    #[error("the report data could not be serialised for the PDF: {0}")]
+    Data(String),
+    /// Typst stopped with an internal error (a panic), reported instead of propagated.
+    #[error("Typst stopped with an internal error while typesetting {template}: {message}")]
+    Internal {
+        /// The template's file name.
+        template: &'static str,
+        /// The panic message, if it was text.
+        message: String,
+    },
+}
+
+/// One message from Typst, with its place in the template when it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: DiagnosticSeverity,
+    /// The file the message points into (`report.typ`, `memo.typ`, `data.json`, …).
+    pub file: Option<String>,
+    /// Line in that file, 1-based.
+    pub line: Option<usize>,
+    /// Column in that line, 1-based (in characters).
+    pub column: Option<usize>,
+    /// What Typst said.
+    pub message: String,
+    /// Typst's hints.
+    pub hints: Vec<String>,
+}
+
+/// Whether a diagnostic stopped the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiagnosticSeverity {
+    /// A fatal error.
+    Error,
+    /// A warning.
+    Warning,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.file, self.line, self.column) {
+            (Some(file), Some(line), Some(column)) => write!(f, "{file}:{line}:{column}: ")?,
+            (Some(file), Some(line), None) => write!(f, "{file}:{line}: ")?,
+            (Some(file), None, _) => write!(f, "{file}: ")?,
+            (None, _, _) => {}
+        }
+        let severity = match self.severity {
+            DiagnosticSeverity::Error => "error",
+            DiagnosticSeverity::Warning => "warning",
+        };
+        write!(f, "{severity}: {}", self.message)?;
+        for hint in &self.hints {
+            write!(f, " (hint: {hint})")?;
+        }
+        Ok(())
+    }
+}
+
+fn list(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| format!("  {d}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Renders the interim report: cover, table of contents with page numbers, the sections
+/// in the report's order with their tables, goals and charts, and the checks as an
+/// appendix; every page after the cover has the committee and "sida X av Y" in its footer.
+pub fn report(report: &Report) -> Result<Vec<u8>, PdfError> {
+    let data = report_data(report);
+    let files = BTreeMap::new();
+    render(
+        "report.typ",
+        REPORT_TEMPLATE,
+        &data,
+        files,
+        report,
+        &format!(
+            "delar/rapport/{}/{}",
+            report.meta.committee, report.meta.title
+        ),
+    )
+}
+
+/// Renders the tjänsteskrivelse (cover memo) in the usual memo layout: sender, date and
+/// diarienummer, title, sammanfattning, beslutsunderlag, förslag till beslut, signature,
+/// expedieras till and för kännedom, and bakgrund.
+pub fn memo(report: &Report) -> Result<Vec<u8>, PdfError> {
+    let data = memo_data(report);
+    render(
+        "memo.typ",
+        MEMO_TEMPLATE,
+        &data,
+        BTreeMap::new(),
+        report,
+        &format!(
+            "delar/tjansteskrivelse/{}/{}",
+            report.meta.committee, report.memo.title
+        ),
+    )
+}
+
+/// Compiles a template with the data and extra files and writes it as PDF/A-2b.
+fn render(
+    template_name: &'static str,
+    template: &str,
+    data: &Value,
+    mut files: BTreeMap<String, Vec<u8>>,
+    report: &Report,
+    ident: &str,
+) -> Result<Vec<u8>, PdfError> {
+    let json = serde_json::to_vec(data).map_err(|e| PdfError::Data(e.to_string()))?;
+    files.insert(DATA_PATH.to_string(), json);
+    let date = fixed_date(report);
+    let world = MemoryWorld::new(template_name, template, files, date)?;
+
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let compiled = typst::compile::<PagedDocument>(&world).output;
+        let result = match compiled {
+            Ok(document) => {
+                let options = pdf_options(ident, date)?;
+                typst_pdf::pdf(&document, &options).map_err(|errors| PdfError::Export {
+                    template: template_name,
+                    diagnostics: diagnostics(&world, &errors),
+                })
+            }
+            Err(errors) => Err(PdfError::Compile {
+                template: template_name,
+                diagnostics: diagnostics(&world, &errors),
+            }),
+        };
+        // Typst memoises across compilations; a report is rendered once, so the cache is
+        // cleared to keep memory flat in a long-running process.
+        typst::comemo::evict(0);
+        result
+    }));
+    match outcome {
+        Ok(result) => result,
+        Err(panic) => Err(PdfError::Internal {
+            template: template_name,
+            message: panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string()),
+        }),
+    }
+}
+
+fn pdf_options(ident: &str, date: Option<Datetime>) -> Result<PdfOptions, PdfError> {
+    let standards = PdfStandards::new(&[PdfStandard::A_2b])
+        .map_err(|e| PdfError::Standard(e.message().to_string()))?;
+    Ok(PdfOptions {
+        ident: Smart::Custom(ident.to_string()),
+        creator: Smart::Custom(Some(format!("delar {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: date.map(Timestamp::new_utc),
+        standards,
+        ..PdfOptions::default()
+    })
+}
+
+/// The document's date: the memo's date, else the end of the period (`YYYY-MM-DD`).
+fn fixed_date(report: &Report) -> Option<Datetime> {
+    parse_date(&report.memo.date).or_else(|| parse_date(&report.meta.period_end))
+}
+
+fn parse_date(text: &str) -> Option<Datetime> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year: i32 = parts.next()?.parse().ok()?;
+    let month: u8 = parts.next()?.parse().ok()?;
+    let day: u8 = parts.next()?.parse().ok()?;
+    Datetime::from_ymd(year, month, day)
+}
+
+/// Typst's messages with file, line and column resolved through the world's sources.
+fn diagnostics(world: &MemoryWorld, errors: &[SourceDiagnostic]) -> Vec<Diagnostic> {
+    errors
+        .iter()
+        .map(|error| {
+            let id = error.span.id();
+            let file = id.map(|id| {
+                id.vpath()
+                    .get_without_slash()
+                    .trim_start_matches('/')
+                    .to_string()
+            });
+            let position = id.and_then(|id| {
+                let range = world.range(error.span)?;
+                let source = world.source(id).ok()?;
+                let (line, column) = source.lines().byte_to_line_column(range.start)?;
+                Some((line + 1, column + 1))
+            });
+            Diagnostic {
+                severity: match error.severity {
+                    Severity::Error => DiagnosticSeverity::Error,
+                    Severity::Warning => DiagnosticSeverity::Warning,
+                },
+                file,
+                line: position.map(|p| p.0),
+                column: position.map(|p| p.1),
+                message: error.message.to_string(),
+                hints: error.hints.iter().map(|h| h.v.to_string()).collect(),
+            }
+        })
+        .collect()
+}
+
+/// What every compilation shares: the standard library and the embedded fonts.
+struct Shared {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+static SHARED: LazyLock<Shared> = LazyLock::new(|| {
+    let fonts: Vec<Font> = [FONT_REGULAR, FONT_BOLD]
+        .into_iter()
+        .flat_map(|data| Font::iter(Bytes::new(data)))
+        .collect();
+    Shared {
+        library: LazyHash::new(Library::default()),
+        book: LazyHash::new(FontBook::from_fonts(&fonts)),
+        fonts,
+    }
+});
+
+/// A Typst world held in memory: one main template, data files and the embedded fonts.
+struct MemoryWorld {
+    main: Source,
+    files: HashMap<FileId, Bytes>,
+    today: Option<Datetime>,
+}
+
+impl MemoryWorld {
+    fn new(
+        name: &str,
+        template: &str,
+        files: BTreeMap<String, Vec<u8>>,
+        today: Option<Datetime>,
+    ) -> Result<Self, PdfError> {
+        let invalid = |path: &str| PdfError::Data(format!("invalid virtual path {path}"));
+        let main_path = format!("/{name}");
+        let main_id = file_id(&main_path).ok_or_else(|| invalid(&main_path))?;
+        let mut by_id = HashMap::new();
+        for (path, bytes) in files {
+            let id = file_id(&path).ok_or_else(|| invalid(&path))?;
+            by_id.insert(id, Bytes::new(bytes));
+        }
+        Ok(MemoryWorld {
+            main: Source::new(main_id, template.to_string()),
+            files: by_id,
+            today,
+        })
+    }
+}
+
+/// The file id of an absolute path in the project root.
+fn file_id(path: &str) -> Option<FileId> {
+    let vpath = VirtualPath::new(path).ok()?;
+    Some(RootedPath::new(VirtualRoot::Project, vpath).intern())
+}
+
+impl World for MemoryWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &SHARED.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &SHARED.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else if self.files.contains_key(&id) {
+            Err(FileError::NotSource)
+        } else {
+            Err(not_found(id))
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.main.id() {
+            return Ok(Bytes::from_string(self.main.clone()));
+        }
+        self.files.get(&id).cloned().ok_or_else(|| not_found(id))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        SHARED.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
+
+fn not_found(id: FileId) -> FileError {
+    FileError::NotFound(id.vpath().get_with_slash().into())
+}
+
+// ---------------------------------------------------------------------------------------
+// The data the report template reads.
+// ---------------------------------------------------------------------------------------
+
+fn report_data(report: &Report) -> Value {
+    let meta = &report.meta;
+    let sections: Vec<Value> = report
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(index, section)| {
+            section_value(
+                report,
+                section,
+                common::starts_page(&report.sections, index),
+            )
+        })
+        .collect();
+    let mut guide = Vec::new();
+    if !meta.sign_convention.trim().is_empty() {
+        guide.push(Value::from(typographic(&meta.sign_convention)));
+    }
+    guide.push(Value::from(common::rounding_note(report)));
+    json!({
+        "committee": meta.committee,
+        "title": meta.title,
+        "cover_title": format!("Delårsrapport {}", meta.year),
+        "year": meta.year,
+        "period": common::period_line(report).unwrap_or_default(),
+        "period_end": meta.period_end,
+        "municipalities": meta.municipalities.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
+        "host": common::host_name(report),
+        "reading_guide": guide,
+        "sections": sections,
+        "checks": checks_value(report),
+    })
+}
+
+fn section_value(report: &Report, section: &Section, new_page: bool) -> Value {
+    let mut blocks = Vec::new();
+    for block in &section.blocks {
+        match block {
+            Block::Markdown { text } => blocks.push(json!({
+                "type": "text",
+                "blocks": markdown_blocks(text),
+            })),
+            Block::Table { id } => match report.table(id) {
+                Some(table) => blocks.push(json!({
+                    "type": "table",
+                    "table": table_value(table),
+                })),
+                None => blocks.push(json!({
+                    "type": "missing",
+                    "text": format!("Tabellen \u{201d}{id}\u{201d} saknas i rapportdata."),
+                })),
+            },
+            Block::Goal(goal) => blocks.push(goal_value(goal)),
+        }
+    }
+    json!({
+        "id": section.id,
+        "heading": section.heading,
+        "level": section.level.clamp(1, 3),
+        "new_page": new_page,
+        "blocks": blocks,
+    })
+}
+
+fn table_value(table: &Table) -> Value {
+    let notes = Footnotes::of(table);
+    let with_notes = common::has_row_notes(table);
+    let rows: Vec<Value> = table
+        .rows
+        .iter()
+        .map(|row| {
+            let cells: Vec<Value> = (0..table.columns.len())
+                .map(|index| {
+                    let shown = row
+                        .cells
+                        .get(index)
+                        .map(|c| common::shown(c, Style::Html, &notes))
+                        .unwrap_or(Shown::Blank);
+                    match shown {
+                        Shown::Blank => json!({"kind": "blank", "text": ""}),
+                        Shown::Number(text) => json!({"kind": "number", "text": text}),
+                        Shown::Suppressed(mark) => json!({
+                            "kind": "suppressed",
+                            "text": format!("{}{mark}", common::SUPPRESSED_DASH),
+                        }),
+                        Shown::Text(text) => json!({"kind": "text", "text": typographic(&text)}),
+                    }
+                })
+                .collect();
+            json!({
+                "label": row.label,
+                "kind": match row.kind {
+                    RowKind::Item => "item",
+                    RowKind::Subtotal => "subtotal",
+                    RowKind::Total => "total",
+                },
+                "cells": cells,
+                "note": row.note.as_deref().map(typographic).unwrap_or_default(),
+            })
+        })
+        .collect();
+    let footnotes: Vec<Value> = notes
+        .entries()
+        .map(|(mark, reason)| {
+            json!({
+                "mark": format!("{}{mark}", common::SUPPRESSED_DASH),
+                "text": typographic(reason),
+            })
+        })
+        .collect();
+    json!({
+        "id": table.id,
+        "title": table.title,
+        "unit": match table.unit {
+            Unit::Tkr => "tkr",
+            Unit::Procent => "procent",
+        },
+        "columns": table.columns.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(),
+        "note_column": if with_notes { Value::from(common::NOTE_COLUMN) } else { Value::Null },
+        "rows": rows,
+        "footnotes": footnotes,
+        "notes": table.notes.iter().map(|n| typographic(n)).collect::<Vec<_>>(),
+    })
+}
+
+fn goal_value(goal: &Goal) -> Value {
+    let (status, symbol, label) = match goal.status {
+        Some(GoalStatus::Uppfyllt) => ("uppfyllt", "\u{25cf}", GoalStatus::Uppfyllt.label()),
+        Some(GoalStatus::Delvis) => ("delvis", "\u{25d0}", GoalStatus::Delvis.label()),
+        Some(GoalStatus::EjUppfyllt) => ("ej", "\u{25cb}", GoalStatus::EjUppfyllt.label()),
+        None => ("none", "\u{2013}", "Ej bedömt"),
+    };
+    json!({
+        "type": "goal",
+        "title": goal.title,
+        "status": status,
+        "symbol": symbol,
+        "label": label,
+        "blocks": markdown_blocks(&goal.text),
+        "indicators": goal.indicators.iter().map(|i| json!({
+            "name": typographic(&i.name),
+            "target": typographic(&i.target),
+            "outcome": typographic(&i.outcome),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn checks_value(report: &Report) -> Value {
+    let items: Vec<Value> = report
+        .checks
+        .iter()
+        .map(|check| {
+            json!({
+                "id": check.id,
+                "status": match check.status {
+                    CheckStatus::Pass => "pass",
+                    CheckStatus::Warn => "warn",
+                    CheckStatus::Fail => "fail",
+                },
+                "label": common::check_label(check.status),
+                "message": typographic(&check.message),
+                "figures": check.figures.iter().map(|(label, value)| json!({
+                    "label": typographic(label),
+                    "value": typographic(value),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "heading": common::CHECKS_HEADING,
+        "summary": common::check_summary(report),
+        "items": items,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// The data the memo template reads.
+// ---------------------------------------------------------------------------------------
+
+fn memo_data(report: &Report) -> Value {
+    let memo = &report.memo;
+    let meta = &report.meta;
+    json!({
+        "committee": meta.committee,
+        "host": common::host_name(report).map(|h| format!("{h} kommun")),
+        "title": memo.title,
+        "date": memo.date,
+        "summary": markdown_blocks(&memo.summary),
+        "basis": memo.basis.iter().map(|b| typographic(b)).collect::<Vec<_>>(),
+        "decision": markdown_blocks(&memo.decision),
+        "author": memo.author,
+        "author_title": memo.author_title,
+        "distribution": memo.distribution,
+        "for_information": memo.for_information,
+        "background": markdown_blocks(&memo.background),
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Markdown as data: blocks of styled runs, never Typst markup.
+// ---------------------------------------------------------------------------------------
+
+/// A styled run of text.
+#[derive(Debug, Default, Clone, Copy)]
+struct RunStyle {
+    strong: bool,
+    emph: bool,
+}
+
+/// A block being collected.
+#[derive(Debug)]
+enum Open {
+    Paragraph(Vec<Value>),
+    Heading(u8, Vec<Value>),
+    /// A list: ordered or not, first number, finished items.
+    List(bool, u64, Vec<Value>),
+    /// An item: its runs and nested blocks.
+    Item(Vec<Value>, Vec<Value>),
+    Table(Vec<Value>),
+    Row(Vec<Value>, bool),
+    TableCell(Vec<Value>),
+    Code(String),
+}
+
+/// Markdown as a list of blocks for the templates:
+/// `{"type": "p", "runs": [...]}`, `{"type": "h", "level": n, "runs": [...]}`,
+/// `{"type": "list", "ordered": bool, "start": n, "items": [{"runs", "children"}]}`,
+/// `{"type": "table", "rows": [{"head": bool, "cells": [[runs]]}]}`, `{"type": "rule"}`.
+/// A run is `{"t": text, "b": bold, "i": italic, "c": code}` or `{"br": true}`.
+fn markdown_blocks(text: &str) -> Vec<Value> {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    let mut out: Vec<Value> = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
+    let mut style = RunStyle::default();
+
+    for event in Parser::new_ext(text, options) {
+        match event {
+            Event::Start(tag) => match tag {
+                Tag::Paragraph | Tag::HtmlBlock => {
+                    // Inside a list item, a paragraph continues the item's runs.
+                    if let Some(Open::Item(runs, _)) = stack.last_mut() {
+                        if !runs.is_empty() {
+                            runs.push(json!({"br": true}));
+                            runs.push(json!({"br": true}));
+                        }
+                    } else {
+                        stack.push(Open::Paragraph(Vec::new()));
+                    }
+                }
+                Tag::Heading { level, .. } => stack.push(Open::Heading(level as u8, Vec::new())),
+                Tag::List(start) => {
+                    stack.push(Open::List(start.is_some(), start.unwrap_or(1), Vec::new()))
+                }
+                Tag::Item => stack.push(Open::Item(Vec::new(), Vec::new())),
+                Tag::Table(_) => stack.push(Open::Table(Vec::new())),
+                Tag::TableHead => stack.push(Open::Row(Vec::new(), true)),
+                Tag::TableRow => stack.push(Open::Row(Vec::new(), false)),
+                Tag::TableCell => stack.push(Open::TableCell(Vec::new())),
+                Tag::CodeBlock(_) => stack.push(Open::Code(String::new())),
+                Tag::Strong => style.strong = true,
+                Tag::Emphasis | Tag::Strikethrough => style.emph = true,
+                _ => {}
+            },
+            Event::End(end) => match end {
+                TagEnd::Paragraph | TagEnd::HtmlBlock => {
+                    if matches!(stack.last(), Some(Open::Paragraph(_))) {
+                        if let Some(Open::Paragraph(runs)) = stack.pop() {
+                            place(&mut stack, &mut out, json!({"type": "p", "runs": runs}));
+                        }
+                    }
+                }
+                TagEnd::Heading(_) => {
+                    if let Some(Open::Heading(level, runs)) = stack.pop() {
+                        place(
+                            &mut stack,
+                            &mut out,
+                            json!({"type": "h", "level": level, "runs": runs}),
+                        );
+                    }
+                }
+                TagEnd::List(_) => {
+                    if let Some(Open::List(ordered, start, items)) = stack.pop() {
+                        let list = json!({
+                            "type": "list", "ordered": ordered, "start": start, "items": items,
+                        });
+                        if let Some(Open::Item(_, children)) = stack.last_mut() {
+                            children.push(list);
+                        } else {
+                            place(&mut stack, &mut out, list);
+                        }
+                    }
+                }
+                TagEnd::Item => {
+                    if let Some(Open::Item(runs, children)) = stack.pop() {
+                        if let Some(Open::List(_, _, items)) = stack.last_mut() {
+                            items.push(json!({"runs": runs, "children": children}));
+                        }
+                    }
+                }
+                TagEnd::Table => {
+                    if let Some(Open::Table(rows)) = stack.pop() {
+                        place(&mut stack, &mut out, json!({"type": "table", "rows": rows}));
+                    }
+                }
+                TagEnd::TableHead | TagEnd::TableRow => {
+                    if let Some(Open::Row(cells, head)) = stack.pop() {
+                        if let Some(Open::Table(rows)) = stack.last_mut() {
+                            rows.push(json!({"head": head, "cells": cells}));
+                        }
+                    }
+                }
+                TagEnd::TableCell => {
+                    if let Some(Open::TableCell(runs)) = stack.pop() {
+                        if let Some(Open::Row(cells, _)) = stack.last_mut() {
+                            cells.push(Value::Array(runs));
+                        }
+                    }
+                }
+                TagEnd::CodeBlock => {
+                    if let Some(Open::Code(text)) = stack.pop() {
+                        let run = json!({"t": text.trim_end(), "b": false, "i": false, "c": true});
+                        place(&mut stack, &mut out, json!({"type": "p", "runs": [run]}));
+                    }
+                }
+                TagEnd::Strong => style.strong = false,
+                TagEnd::Emphasis | TagEnd::Strikethrough => style.emph = false,
+                _ => {}
+            },
+            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                if let Some(Open::Code(code)) = stack.last_mut() {
+                    code.push_str(&t);
+                } else {
+                    push_run(&mut stack, &mut out, &t, style, false);
+                }
+            }
+            Event::Code(t) => push_run(&mut stack, &mut out, &t, style, true),
+            Event::SoftBreak => push_run(&mut stack, &mut out, " ", style, false),
+            Event::HardBreak => push_value(&mut stack, &mut out, json!({"br": true})),
+            Event::Rule => place(&mut stack, &mut out, json!({"type": "rule"})),
+            _ => {}
+        }
+    }
+    // Close anything left open (the parser always closes its tags; this is defensive).
+    while let Some(open) = stack.pop() {
+        if let Open::Paragraph(runs) | Open::Heading(_, runs) | Open::Item(runs, _) = open {
+            out.push(json!({"type": "p", "runs": runs}));
+        }
+    }
+    out
+}
+
+/// Puts a finished block where it belongs: into the open list item, or the output.
+fn place(stack: &mut [Open], out: &mut Vec<Value>, block: Value) {
+    match stack.last_mut() {
+        Some(Open::Item(_, children)) => children.push(block),
+        _ => out.push(block),
+    }
+}
+
+fn push_run(stack: &mut Vec<Open>, out: &mut Vec<Value>, text: &str, style: RunStyle, code: bool) {
+    let run = json!({
+        "t": if code { text.to_string() } else { typographic(text) },
+        "b": style.strong,
+        "i": style.emph,
+        "c": code,
+    });
+    push_value(stack, out, run);
+}
+
+fn push_value(stack: &mut Vec<Open>, out: &mut Vec<Value>, run: Value) {
+    match stack.last_mut() {
+        Some(Open::Paragraph(runs))
+        | Some(Open::Heading(_, runs))
+        | Some(Open::Item(runs, _))
+        | Some(Open::TableCell(runs)) => runs.push(run),
+        _ => {
+            // Text outside any block (not produced by the parser): a paragraph of its own.
+            stack.push(Open::Paragraph(vec![run]));
+            if let Some(Open::Paragraph(runs)) = stack.pop() {
+                out.push(json!({"type": "p", "runs": runs}));
+            }
+        }
+    }
+}
+
+/// Running text set for print: a hyphen-minus that starts a number becomes the minus sign
+/// (U+2212), and the spaces inside a number ("3 750") and between a number and its unit
+/// ("402 tkr", "40,29 %") become no-break spaces so a figure never wraps.
+fn typographic(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = if i > 0 {
+            chars.get(i - 1).copied()
+        } else {
+            None
+        };
+        let next = chars.get(i + 1).copied();
+        match c {
+            '-' if next.is_some_and(|n| n.is_ascii_digit())
+                && prev.is_none_or(|p| p.is_whitespace() || p == '(' || p == '\u{a0}') =>
+            {
+                out.push('\u{2212}');
+            }
+            ' ' if prev.is_some_and(|p| p.is_ascii_digit()) && glue_after(&chars[i + 1..]) => {
+                out.push('\u{a0}');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether the text after a space that follows a digit continues the figure: three more
+/// digits of a thousands group, or a unit.
+fn glue_after(rest: &[char]) -> bool {
+    let group = rest.len() >= 3
+        && rest[..3].iter().all(|c| c.is_ascii_digit())
+        && rest.get(3).is_none_or(|c| !c.is_ascii_digit());
+    let unit = ["tkr", "kr", "%", "öre", "mnkr"].iter().any(|u| {
+        let u: Vec<char> = u.chars().collect();
+        rest.len() >= u.len()
+            && rest[..u.len()] == u[..]
+            && rest.get(u.len()).is_none_or(|c| !c.is_alphanumeric())
+    });
+    group || unit
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typographic_minus_and_glue() {
+        assert_eq!(
+            typographic("ett resultat på -402 tkr"),
+            "ett resultat på \u{2212}402\u{a0}tkr"
+        );
+        assert_eq!(
+            typographic("budget om 3 750 tkr"),
+            "budget om 3\u{a0}750\u{a0}tkr"
+        );
+        assert_eq!(typographic("2023-08-31"), "2023-08-31");
+        assert_eq!(typographic("april-dec"), "april-dec");
+        assert_eq!(typographic("+-0"), "+-0");
+        assert_eq!(typographic("40,29 %"), "40,29\u{a0}%");
+        assert_eq!(typographic("3 krav"), "3 krav");
+        assert_eq!(typographic("2023 års 12 poster"), "2023 års 12 poster");
+        assert_eq!(typographic("(-5)"), "(\u{2212}5)");
+    }
+
+    #[test]
+    fn markdown_becomes_data() {
+        let blocks = markdown_blocks(
+            "**Rubrik**\n\nText med *kursiv* och `kod`.\n\n- ett\n- två\n  - tre\n\n### Under",
+        );
+        let text = serde_json::to_string(&blocks).unwrap_or_default();
+        assert_eq!(blocks.len(), 4, "{text}");
+        assert_eq!(blocks[0]["runs"][0]["t"], "Rubrik");
+        assert_eq!(blocks[0]["runs"][0]["b"], true);
+        assert_eq!(blocks[1]["runs"][1]["i"], true);
+        assert_eq!(blocks[1]["runs"][3]["c"], true);
+        assert_eq!(blocks[2]["type"], "list");
+        assert_eq!(
+            blocks[2]["items"][1]["children"][0]["items"][0]["runs"][0]["t"],
+            "tre"
+        );
+        assert_eq!(blocks[3]["type"], "h");
+        assert_eq!(blocks[3]["level"], 3);
+    }
+
+    #[test]
+    fn markup_in_text_stays_text() {
+        let blocks = markdown_blocks("#set page(width: 1cm) <b>x</b> $x$ @ref");
+        let text = serde_json::to_string(&blocks).unwrap_or_default();
+        assert!(text.contains("#set page(width: 1cm)"), "{text}");
+    }
+
+    #[test]
+    fn dates_parse() {
+        assert_eq!(parse_date("2023-09-01"), Datetime::from_ymd(2023, 9, 1));
+        assert_eq!(parse_date("2023-13-01"), None);
+        assert_eq!(parse_date("x"), None);
+        assert_eq!(parse_date(""), None);
+    }
+}
