@@ -13,7 +13,7 @@
 //! arithmetic only (pixels from öre or tkr by exact rounded division); no floating point
 //! is involved anywhere. The same report always gives the same bytes.
 
-use delar_core::report::{Cell, Column, Report, Row, RowKind, Table, Unit};
+use delar_core::report::{Block, Cell, Column, Report, Row, RowKind, Section, Table, Unit};
 
 use crate::format::{self, Style};
 use crate::html::esc;
@@ -55,6 +55,48 @@ pub(crate) fn shown_after(chart_id: &str) -> &'static [&'static str] {
         "investeringar" => &["investeringar"],
         _ => &[],
     }
+}
+
+/// Where the charts of one section go: each after a block of the section, or at its end.
+pub(crate) struct Placement<'a> {
+    /// The section's charts with the index of the block they follow (None: the end).
+    charts: Vec<(Option<usize>, &'a Chart)>,
+}
+
+impl<'a> Placement<'a> {
+    /// The charts to show after block `index`, in the order of [`all`].
+    pub(crate) fn after(&self, index: usize) -> impl Iterator<Item = &'a Chart> + '_ {
+        self.charts
+            .iter()
+            .filter(move |(at, _)| *at == Some(index))
+            .map(|(_, c)| *c)
+    }
+
+    /// The charts to show at the end of the section.
+    pub(crate) fn at_end(&self) -> impl Iterator<Item = &'a Chart> + '_ {
+        self.charts
+            .iter()
+            .filter(|(at, _)| at.is_none())
+            .map(|(_, c)| *c)
+    }
+}
+
+/// Places the charts that belong to `section` (by [`Chart::section`]) after the last of
+/// the section's tables listed by [`shown_after`], or at the section's end.
+pub(crate) fn place<'a>(section: &Section, charts: &'a [Chart]) -> Placement<'a> {
+    let charts = charts
+        .iter()
+        .filter(|c| c.section == section.id)
+        .map(|chart| {
+            let wanted = shown_after(&chart.id);
+            let at = section
+                .blocks
+                .iter()
+                .rposition(|b| matches!(b, Block::Table { id } if wanted.contains(&id.as_str())));
+            (at, chart)
+        })
+        .collect();
+    Placement { charts }
 }
 
 /// Width of every chart in SVG user units (the `viewBox` width).
@@ -233,18 +275,47 @@ enum BarStyle {
     Orange,
 }
 
-impl BarStyle {
-    fn fill(self, chart_id: &str) -> String {
-        match self {
-            BarStyle::Solid => DARK.to_string(),
-            BarStyle::Hatched => format!("url(#{})", hatch_id(chart_id)),
-            BarStyle::Orange => ORANGE.to_string(),
+/// Distance between hatching lines, measured along the x axis.
+const HATCH: i64 = 6;
+
+/// A filled bar (or legend swatch) with a thin outline. Hatching is drawn as explicit
+/// 45° lines clipped to the rectangle by integer arithmetic (no `<pattern>`, so every SVG
+/// renderer draws it the same and the document references nothing by URL).
+fn bar(out: &mut String, x: i64, y: i64, w: i64, h: i64, style: BarStyle) {
+    if w <= 0 || h <= 0 {
+        return;
+    }
+    let fill = match style {
+        BarStyle::Solid => DARK,
+        BarStyle::Hatched => LIGHT,
+        BarStyle::Orange => ORANGE,
+    };
+    out.push_str(&format!(
+        "<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"{fill}\"/>\n"
+    ));
+    if style == BarStyle::Hatched {
+        let (x1, y1) = (x + w, y + h);
+        let mut lines = Vec::new();
+        // Lines x + y = c, at every multiple of HATCH so neighbouring bars line up.
+        let mut c = (x + y).div_euclid(HATCH) * HATCH;
+        while c <= x1 + y1 {
+            let from = x.max(c - y1);
+            let to = x1.min(c - y);
+            if from < to {
+                lines.push(format!("M{from} {}L{to} {}", c - from, c - to));
+            }
+            c += HATCH;
+        }
+        if !lines.is_empty() {
+            out.push_str(&format!(
+                "<path d=\"{}\" stroke=\"{DARK}\" stroke-width=\"1.75\" fill=\"none\"/>\n",
+                lines.join("")
+            ));
         }
     }
-}
-
-fn hatch_id(chart_id: &str) -> String {
-    format!("diagram-{chart_id}-streck")
+    out.push_str(&format!(
+        "<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"none\" stroke=\"{INK}\" stroke-width=\"0.75\"/>\n"
+    ));
 }
 
 /// Opens the SVG document: size, accessibility, font and the hatching pattern.
@@ -258,10 +329,6 @@ fn svg_start(out: &mut String, chart_id: &str, height: i64, title: &str, desc: &
         "<title id=\"{title_id}\">{}</title>\n<desc id=\"{desc_id}\">{}</desc>\n",
         esc(title),
         esc(desc)
-    ));
-    out.push_str(&format!(
-        "<defs>\n<pattern id=\"{}\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">\n<rect width=\"6\" height=\"6\" fill=\"{LIGHT}\"/>\n<rect width=\"2\" height=\"6\" fill=\"{DARK}\"/>\n</pattern>\n</defs>\n",
-        hatch_id(chart_id)
     ));
     out.push_str(&format!(
         "<rect x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{height}\" fill=\"#ffffff\"/>\n"
@@ -296,12 +363,8 @@ fn value_text(out: &mut String, x: i64, y: i64, anchor: &str, bold: bool, conten
 }
 
 /// A bar legend entry: swatch and text; returns the x after it.
-fn bar_legend(out: &mut String, chart_id: &str, x: i64, y: i64, style: BarStyle, name: &str) -> i64 {
-    out.push_str(&format!(
-        "<rect x=\"{x}\" y=\"{}\" width=\"18\" height=\"12\" fill=\"{}\" stroke=\"{INK}\" stroke-width=\"1\"/>\n",
-        y - 10,
-        style.fill(chart_id)
-    ));
+fn bar_legend(out: &mut String, x: i64, y: i64, style: BarStyle, name: &str) -> i64 {
+    bar(out, x, y - 10, 18, 12, style);
     text(out, x + 24, y, "start", "", name);
     x + 24 + text_width(name, FONT) + 24
 }
@@ -398,7 +461,7 @@ fn bar_chart(
     // Legend.
     let mut lx = x0;
     for s in series {
-        lx = bar_legend(&mut out, chart_id, lx, 20, s.style, &s.name);
+        lx = bar_legend(&mut out, lx, 20, s.style, &s.name);
     }
 
     // Grid and tick labels.
@@ -454,12 +517,7 @@ fn bar_chart(
             } else {
                 (end, zero - end)
             };
-            if w > 0 {
-                out.push_str(&format!(
-                    "<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{BAR}\" fill=\"{}\" stroke=\"{INK}\" stroke-width=\"0.75\"/>\n",
-                    style.fill(chart_id)
-                ));
-            }
+            bar(&mut out, x, y, w, BAR, style);
             let ty = y + BAR / 2 + 4;
             if value < 0 {
                 value_text(&mut out, end - 5, ty, "end", false, &label(value));
@@ -696,11 +754,7 @@ fn investeringar(report: &Report) -> Option<Chart> {
             style: *style,
         })
         .collect();
-    let period = match crate::common::month_name(report.meta.through_month) {
-        Some(last) if report.meta.through_month > 1 => format!("januari\u{2013}{last}"),
-        Some(last) => last.to_string(),
-        None => "perioden".to_string(),
-    };
+    let period = period_text(report.meta.through_month);
     let caption = format!(
         "Investeringar per projekt {}, tkr: utfall {period} mot budget för helåret (med ombudgetering){}.",
         report.meta.year,
@@ -730,16 +784,13 @@ fn investeringar(report: &Report) -> Option<Chart> {
     })
 }
 
-/// The text with its first letter in lower case ("Utfall 202308" → "utfall 202308"),
-/// except "S:a", which stays.
-fn lower_first(text: &str) -> String {
-    if text.starts_with("S:a") {
-        return text.to_string();
-    }
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
+/// The months from January through `month`: "januari–augusti", "januari", or "perioden"
+/// for an impossible month.
+fn period_text(month: u32) -> String {
+    match crate::common::month_name(month) {
+        Some(last) if month > 1 => format!("januari\u{2013}{last}"),
+        Some(last) => last.to_string(),
+        None => "perioden".to_string(),
     }
 }
 
@@ -807,7 +858,7 @@ fn ackumulerat(report: &Report) -> Option<Chart> {
     let mut columns = vec![
         Column {
             id: "utfall".to_string(),
-            label: format!("Utfall {year} ackumulerat"),
+            label: format!("Utfall {year}"),
             sum_of: Vec::new(),
         },
         Column {
@@ -819,7 +870,7 @@ fn ackumulerat(report: &Report) -> Option<Chart> {
     if !prior.is_empty() {
         columns.push(Column {
             id: "utfall_fg".to_string(),
-            label: format!("Utfall {} ackumulerat", year - 1),
+            label: format!("Utfall {}", year - 1),
             sum_of: Vec::new(),
         });
     }
@@ -860,14 +911,15 @@ fn ackumulerat(report: &Report) -> Option<Chart> {
         ],
     };
 
-    let last = MONTHS.get(through.saturating_sub(1)).copied().unwrap_or("jan");
+    let period = period_text(u32::try_from(through).unwrap_or(0));
+    let last = crate::common::month_name(u32::try_from(through).unwrap_or(0)).unwrap_or("");
     let caption = if prior.is_empty() {
         format!(
-            "Nettokostnad ackumulerad månad för månad, tkr: utfall {year} januari–{last} mot budgeten fördelad jämnt över året."
+            "Nettokostnad ackumulerad månad för månad, tkr: utfall {year} {period} mot budgeten fördelad jämnt över året."
         )
     } else {
         format!(
-            "Nettokostnad ackumulerad månad för månad, tkr: utfall {year} januari–{last} mot budgeten fördelad jämnt över året och utfallet {}.",
+            "Nettokostnad ackumulerad månad för månad, tkr: utfall {year} {period} mot budgeten fördelad jämnt över året och utfallet {}.",
             year - 1
         )
     };
@@ -880,9 +932,12 @@ fn ackumulerat(report: &Report) -> Option<Chart> {
     }
     desc.push_str(&format!(
         ". Streckad linje: {budget_name}, {} tkr för helåret",
-        label(ore_to_tkr(budget[11]))
+        label(ore_to_tkr(budget.last().copied().unwrap_or(0)))
     ));
-    if let Some(v) = budget.get(through.saturating_sub(1)).filter(|_| through > 0) {
+    if let Some(v) = budget
+        .get(through.saturating_sub(1))
+        .filter(|_| through > 0)
+    {
         desc.push_str(&format!(" och {} tkr t.o.m. {last}", label(ore_to_tkr(*v))));
     }
     desc.push('.');
@@ -892,7 +947,10 @@ fn ackumulerat(report: &Report) -> Option<Chart> {
             label(ore_to_tkr(*v))
         ));
         if let Some(at) = prior.get(through.saturating_sub(1)).filter(|_| through > 0) {
-            desc.push_str(&format!(" och {} tkr t.o.m. {last}", label(ore_to_tkr(*at))));
+            desc.push_str(&format!(
+                " och {} tkr t.o.m. {last}",
+                label(ore_to_tkr(*at))
+            ));
         }
         desc.push('.');
     }
@@ -1032,7 +1090,9 @@ fn line_chart(
     // point, above or below the budget line whichever side it lies on.
     let mut right: Vec<(i64, &LineSeries, i128)> = Vec::new();
     for s in series {
-        let Some(last) = s.points.last() else { continue };
+        let Some(last) = s.points.last() else {
+            continue;
+        };
         if s.points.len() == 12 {
             right.push((y.px(*last), s, *last));
         } else {
@@ -1044,7 +1104,14 @@ fn line_chart(
                 .unwrap_or(*last);
             let py = y.px(*last);
             let ty = if *last >= budget_at { py - 10 } else { py + 20 };
-            value_text(&mut out, x(m), ty, "middle", true, &label(ore_to_tkr(*last)));
+            value_text(
+                &mut out,
+                x(m),
+                ty,
+                "middle",
+                true,
+                &label(ore_to_tkr(*last)),
+            );
         }
     }
     right.sort_by_key(|(py, _, _)| *py);
@@ -1174,10 +1241,8 @@ mod tests {
     }
 
     #[test]
-    fn short_names_and_lower_first() {
+    fn short_names() {
         assert_eq!(short_name("Budget 2023, jämnt fördelad"), "Budget 2023");
         assert_eq!(short_name("Utfall 2022"), "Utfall 2022");
-        assert_eq!(lower_first("Utfall 202308"), "utfall 202308");
-        assert_eq!(lower_first("S:a Budget 2023"), "S:a Budget 2023");
     }
 }

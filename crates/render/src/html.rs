@@ -9,6 +9,7 @@ use delar_core::report::{
     Block, CheckStatus, Goal, GoalStatus, Report, RowKind, Section, Table, Unit,
 };
 
+use crate::charts::{self, Chart};
 use crate::common::{self, Footnotes, Shown};
 use crate::format::Style;
 use crate::markdown_html;
@@ -73,9 +74,10 @@ pub fn report(report: &Report) -> String {
 
     // Sections.
     out.push_str("<main>\n");
+    let charts = charts::all(report);
     for (index, (section, anchor)) in report.sections.iter().zip(&anchors).enumerate() {
         let new_page = common::starts_page(&report.sections, index);
-        render_section(&mut out, report, section, anchor, new_page);
+        render_section(&mut out, report, &charts, section, anchor, new_page);
     }
     render_checks(&mut out, report);
     out.push_str("</main>\n");
@@ -160,6 +162,7 @@ pub fn memo(report: &Report) -> String {
 fn render_section(
     out: &mut String,
     report: &Report,
+    charts: &[Chart],
     section: &Section,
     anchor: &str,
     new_page: bool,
@@ -175,7 +178,8 @@ fn render_section(
         esc(anchor),
         esc(&section.heading)
     ));
-    for block in &section.blocks {
+    let placed = charts::place(section, charts);
+    for (index, block) in section.blocks.iter().enumerate() {
         match block {
             Block::Markdown { text } => out.push_str(&markdown_html::to_html(text, h + 1)),
             Block::Table { id } => match report.table(id) {
@@ -187,8 +191,37 @@ fn render_section(
             },
             Block::Goal(goal) => render_goal(out, goal, h + 1),
         }
+        for chart in placed.after(index) {
+            render_chart(out, chart);
+        }
+    }
+    for chart in placed.at_end() {
+        render_chart(out, chart);
     }
     out.push_str("</section>\n");
+}
+
+/// A chart as a figure (the SVG inline, its caption) followed by its figures table.
+fn render_chart(out: &mut String, chart: &Chart) {
+    out.push_str(&format!(
+        "<figure class=\"chart\" id=\"diagram-{}\">\n<div class=\"chart-svg\">\n",
+        esc(&anchor_part(&chart.id))
+    ));
+    // Inline SVG in HTML needs no namespace declaration; leaving it out keeps the
+    // document free of URLs.
+    let svg = chart
+        .svg
+        .replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1);
+    out.push_str(&svg);
+    if !svg.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "</div>\n<figcaption>{}</figcaption>\n</figure>\n<div class=\"chart-figures\">\n",
+        esc(&chart.caption)
+    ));
+    render_table(out, &chart.table);
+    out.push_str("</div>\n");
 }
 
 fn render_table(out: &mut String, table: &Table) {
@@ -566,6 +599,13 @@ table.figures tr.total > th, table.figures tr.total > td {
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 .table-notes { font-size: .8rem; color: var(--muted); margin-top: .45rem; }
+figure.chart { margin: 1.75rem 0 .5rem; break-inside: avoid; page-break-inside: avoid; }
+.chart-svg svg { display: block; width: 100%; height: auto; }
+figure.chart figcaption { font-size: .875rem; color: var(--muted); margin-top: .4rem; }
+.chart-figures .table-block { margin-top: .5rem; }
+.chart-figures table.figures { font-size: .8rem; width: auto; min-width: 60%; }
+.chart-figures table.figures .num { width: 7.5em; }
+.chart-figures table.figures th, .chart-figures table.figures td { padding-top: .2rem; padding-bottom: .2rem; }
 .table-notes p { margin: 0 0 .2rem; }
 .missing { color: #8a1f1f; font-weight: 600; }
 .badge {

@@ -13,8 +13,8 @@
 //! - [`format`]: the Swedish number formatting all of them use.
 #![deny(missing_docs)]
 
-mod common;
 pub mod charts;
+mod common;
 pub mod format;
 pub mod html;
 pub mod json;

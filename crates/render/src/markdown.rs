@@ -7,6 +7,7 @@
 use delar_core::report::{Block, CheckStatus, Goal, Report, RowKind, Section, Table};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
+use crate::charts::{self, Chart};
 use crate::common::{self, Footnotes, Shown};
 use crate::format::Style;
 
@@ -82,8 +83,9 @@ pub fn report(report: &Report) -> String {
     }
     out.push_str(&format!("{}\n\n", common::rounding_note(report)));
 
+    let charts = charts::all(report);
     for section in &report.sections {
-        render_section(&mut out, report, section);
+        render_section(&mut out, report, &charts, section);
     }
     render_checks(&mut out, report);
     finish(out)
@@ -129,14 +131,15 @@ pub fn memo(report: &Report) -> String {
     finish(out)
 }
 
-fn render_section(out: &mut String, report: &Report, section: &Section) {
+fn render_section(out: &mut String, report: &Report, charts: &[Chart], section: &Section) {
     let level = usize::from(section.level.clamp(1, 3));
     out.push_str(&format!(
         "{} {}\n\n",
         "#".repeat(level + 1),
         inline(&section.heading)
     ));
-    for block in &section.blocks {
+    let placed = charts::place(section, charts);
+    for (index, block) in section.blocks.iter().enumerate() {
         match block {
             Block::Markdown { text } => push_block(out, text),
             Block::Table { id } => match report.table(id) {
@@ -148,7 +151,19 @@ fn render_section(out: &mut String, report: &Report, section: &Section) {
             },
             Block::Goal(goal) => render_goal(out, goal, level + 2),
         }
+        for chart in placed.after(index) {
+            render_chart(out, chart);
+        }
     }
+    for chart in placed.at_end() {
+        render_chart(out, chart);
+    }
+}
+
+/// A chart without its picture: the caption and the figures table.
+fn render_chart(out: &mut String, chart: &Chart) {
+    out.push_str(&format!("*Diagram: {}*\n\n", inline(&chart.caption)));
+    render_table(out, &chart.table);
 }
 
 fn render_table(out: &mut String, table: &Table) {

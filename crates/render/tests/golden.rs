@@ -4,43 +4,8 @@
 
 mod common;
 
-use std::path::PathBuf;
-
+use common::check;
 use delar_render::{html, json, markdown};
-
-/// Compares `actual` with the golden file, or rewrites it when `UPDATE_EXPECT=1`.
-fn check(actual: &str, golden: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(golden);
-    if std::env::var("UPDATE_EXPECT").as_deref() == Ok("1") {
-        if let Err(e) = std::fs::write(&path, actual) {
-            panic!("cannot write {}: {e}", path.display());
-        }
-        return;
-    }
-    let expected = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) => panic!(
-            "cannot read {}: {e} (run with UPDATE_EXPECT=1 to create it)",
-            path.display()
-        ),
-    };
-    if expected != actual {
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(e, a)| e != a)
-            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
-        panic!(
-            "{} differs from the output at line {}:\n  golden: {:?}\n  actual: {:?}\n(run with UPDATE_EXPECT=1 to accept the new output)",
-            path.display(),
-            line + 1,
-            expected.lines().nth(line).unwrap_or("<end of file>"),
-            actual.lines().nth(line).unwrap_or("<end of output>"),
-        );
-    }
-}
 
 #[test]
 fn report_html() {

@@ -21,15 +21,15 @@ fn tables_parse_with_figure_columns_right_aligned() {
             _ => None,
         })
         .collect();
-    // Five report tables, one indicator table, the checks.
-    assert_eq!(tables.len(), 7);
+    // Five report tables, one indicator table, three chart figure tables, the checks.
+    assert_eq!(tables.len(), 10);
     let resultat = &tables[2];
     assert_eq!(resultat.len(), 6);
     assert_eq!(resultat[0], Alignment::Left);
     assert!(resultat[1..].iter().all(|a| *a == Alignment::Right));
     // The budget change table has its note column, left-aligned.
     assert_eq!(
-        tables[4],
+        tables[6],
         vec![Alignment::Left, Alignment::Right, Alignment::Left]
     );
 }

@@ -5,8 +5,44 @@
 
 use delar_core::report::{
     Block, Cell, Check, CheckStatus, Column, Goal, GoalStatus, Indicator, Memo, Meta,
-    MunicipalityRef, Report, Rounding, Row, RowKind, Section, Table, Unit,
+    MonthlyNetCost, MunicipalityRef, Report, Rounding, Row, RowKind, Section, Table, Term, Unit,
 };
+
+use std::path::PathBuf;
+
+/// Compares `actual` with the golden file, or rewrites it when `UPDATE_EXPECT=1`.
+pub fn check(actual: &str, golden: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(golden);
+    if std::env::var("UPDATE_EXPECT").as_deref() == Ok("1") {
+        if let Err(e) = std::fs::write(&path, actual) {
+            panic!("cannot write {}: {e}", path.display());
+        }
+        return;
+    }
+    let expected = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) => panic!(
+            "cannot read {}: {e} (run with UPDATE_EXPECT=1 to create it)",
+            path.display()
+        ),
+    };
+    if expected != actual {
+        let line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(e, a)| e != a)
+            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
+        panic!(
+            "{} differs from the output at line {}:\n  golden: {:?}\n  actual: {:?}\n(run with UPDATE_EXPECT=1 to accept the new output)",
+            path.display(),
+            line + 1,
+            expected.lines().nth(line).unwrap_or("<end of file>"),
+            actual.lines().nth(line).unwrap_or("<end of output>"),
+        );
+    }
+}
 
 /// Shorthand for a row: key, label, kind, note, displayed values (None = blank).
 type RowSpec<'a> = (
@@ -78,7 +114,42 @@ const DRIFT_COLUMNS: [(&str, &str); 5] = [
     ("avvikelse", "Avvikelse helår"),
 ];
 
+/// The income statement with its sum structure as the engine states it: the subtotals
+/// add up their items, the net cost both subtotals, the result is contribution − net cost.
 fn resultatrakning() -> Table {
+    let mut table = resultatrakning_figures();
+    let sums: [(&str, Vec<Term>); 4] = [
+        ("summa_intakter", vec![Term::plus("intakter")]),
+        (
+            "summa_kostnader",
+            vec![
+                Term::plus("personalkostnader"),
+                Term::plus("lokalkostnader"),
+                Term::plus("ovriga_kostnader"),
+                Term::plus("kapitalkostnad"),
+            ],
+        ),
+        (
+            "summa_nettokostnader",
+            vec![Term::plus("summa_intakter"), Term::plus("summa_kostnader")],
+        ),
+        (
+            "resultat",
+            vec![
+                Term::plus("kommunbidrag"),
+                Term::minus("summa_nettokostnader"),
+            ],
+        ),
+    ];
+    for (key, terms) in sums {
+        if let Some(row) = table.rows.iter_mut().find(|r| r.key == key) {
+            row.sum_of = terms;
+        }
+    }
+    table
+}
+
+fn resultatrakning_figures() -> Table {
     amount_table(
         "resultatrakning",
         "RESULTATRÄKNING (tkr)",
@@ -183,11 +254,31 @@ fn resultat_netto() -> Table {
         "RESULTAT NETTO (tkr)",
         &DRIFT_COLUMNS,
         &[
-            ("herrljunga", "Herrljunga", Item, None, &[Some(6220), Some(7712), Some(12279), Some(12079), Some(200)]),
-            ("vargarda", "Vårgårda", Item, None, &[Some(8165), Some(9866), Some(13732), Some(13932), Some(-200)]),
-            ("summa_verksamhet", "Summa verksamhet", Total, None, &[Some(14385), Some(17578), Some(26011), Some(26011), Some(0)]),
+            (
+                "herrljunga",
+                "Herrljunga",
+                Item,
+                None,
+                &[Some(6220), Some(7712), Some(12279), Some(12079), Some(200)],
+            ),
+            (
+                "vargarda",
+                "Vårgårda",
+                Item,
+                None,
+                &[Some(8165), Some(9866), Some(13732), Some(13932), Some(-200)],
+            ),
+            (
+                "summa_verksamhet",
+                "Summa verksamhet",
+                Total,
+                None,
+                &[Some(14385), Some(17578), Some(26011), Some(26011), Some(0)],
+            ),
         ],
-        &["Fördelning enligt fördelningsnyckel; Herrljungaspec och Vårgårdaspec belastar respektive kommun helt."],
+        &[
+            "Fördelning enligt fördelningsnyckel; Herrljungaspec och Vårgårdaspec belastar respektive kommun helt.",
+        ],
     )
 }
 
@@ -313,8 +404,7 @@ fn investeringar() -> Table {
 }
 
 /// The staff table; long-term sick leave for women is suppressed (small group).
-pub const SUPPRESSION_REASON: &str =
-    "Visas inte: gruppen har tio anställda eller färre (lag om kommunal bokföring och redovisning).";
+pub const SUPPRESSION_REASON: &str = "Visas inte: gruppen har tio anställda eller färre (lag om kommunal bokföring och redovisning).";
 
 fn personal() -> Table {
     let pct = |key: &str, label: &str, h: i64| Row {
@@ -384,6 +474,39 @@ fn section(id: &str, heading: &str, level: u8, blocks: Vec<Block>) -> Section {
         heading: heading.to_string(),
         level,
         blocks,
+    }
+}
+
+/// Net cost per month: 2023 January–August adds up to the exact Summa Nettokostnader of
+/// Utfall 202308, 2022 January–August to that of Utfall 202208; the budget is the exact
+/// Budget 2023 net cost. January carries the yearly licences, July the holidays.
+pub fn monthly() -> MonthlyNetCost {
+    MonthlyNetCost {
+        current_ore: vec![
+            268_154_210,
+            205_331_845,
+            221_478_930,
+            214_902_117,
+            236_015_664,
+            228_640_392,
+            148_226_501,
+            235_164_378,
+        ],
+        prior_ore: vec![
+            221_905_118,
+            168_210_447,
+            180_554_306,
+            175_118_920,
+            190_402_775,
+            186_331_040,
+            121_870_652,
+            194_207_779,
+            185_640_220,
+            190_118_503,
+            186_902_411,
+            261_738_095,
+        ],
+        budget_ore: 2_601_227_037,
     }
 }
 
@@ -487,7 +610,7 @@ pub fn report() -> Report {
                 "Kommunstyrelsen, Vårgårda kommun".to_string(),
             ],
         },
-        monthly: None,
+        monthly: Some(monthly()),
         text_figures: [
             ("investeringar_budget_tkr", 3750),
             ("investeringar_utfall_tkr", 238),
