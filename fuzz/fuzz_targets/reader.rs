@@ -27,7 +27,11 @@ fuzz_target!(|data: &[u8]| {
         assert!(
             !again.has_errors(),
             "written file has errors: {:?}",
-            again.diagnostics.iter().filter(|d| d.is_error()).collect::<Vec<_>>()
+            again
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .collect::<Vec<_>>()
         );
         let _ = delar_sie::balances(&again.file, 0);
     }
