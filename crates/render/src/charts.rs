@@ -1241,6 +1241,50 @@ mod tests {
     }
 
     #[test]
+    fn hatching_stays_inside_the_bar() {
+        for (x, y, w, h) in [
+            (100, 40, 57, 16),
+            (0, 0, 18, 12),
+            (333, 91, 1, 16),
+            (7, 3, 400, 5),
+        ] {
+            let mut out = String::new();
+            bar(&mut out, x, y, w, h, BarStyle::Hatched);
+            let Some(d) = out.split("d=\"").nth(1).and_then(|r| r.split('"').next()) else {
+                panic!("no hatching in {out}");
+            };
+            let numbers: Vec<i64> = d
+                .split(['M', 'L', ' '])
+                .filter(|t| !t.is_empty())
+                .map(|t| t.parse().unwrap_or(i64::MIN))
+                .collect();
+            assert!(numbers.len() >= 4 && numbers.len() % 4 == 0, "{d}");
+            for point in numbers.chunks(2) {
+                assert!((x..=x + w).contains(&point[0]), "{d}");
+                assert!((y..=y + h).contains(&point[1]), "{d}");
+            }
+            // Each segment runs at 45° (x + y constant).
+            for segment in numbers.chunks(4) {
+                assert_eq!(segment[0] + segment[1], segment[2] + segment[3], "{d}");
+            }
+        }
+        // Solid bars have no hatching; an empty bar draws nothing.
+        let mut out = String::new();
+        bar(&mut out, 0, 0, 10, 10, BarStyle::Solid);
+        assert!(!out.contains("<path"));
+        let mut out = String::new();
+        bar(&mut out, 0, 0, 0, 10, BarStyle::Hatched);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn period_texts() {
+        assert_eq!(period_text(8), "januari\u{2013}augusti");
+        assert_eq!(period_text(1), "januari");
+        assert_eq!(period_text(13), "perioden");
+    }
+
+    #[test]
     fn short_names() {
         assert_eq!(short_name("Budget 2023, jämnt fördelad"), "Budget 2023");
         assert_eq!(short_name("Utfall 2022"), "Utfall 2022");

@@ -201,10 +201,11 @@ fn render_section(
     out.push_str("</section>\n");
 }
 
-/// A chart as a figure (the SVG inline, its caption) followed by its figures table.
+/// A chart as a figure (the SVG inline, its caption) followed by its figures table; on
+/// paper the two stay on one page when they fit.
 fn render_chart(out: &mut String, chart: &Chart) {
     out.push_str(&format!(
-        "<figure class=\"chart\" id=\"diagram-{}\">\n<div class=\"chart-svg\">\n",
+        "<div class=\"chart-block\">\n<figure class=\"chart\" id=\"diagram-{}\">\n<div class=\"chart-svg\">\n",
         esc(&anchor_part(&chart.id))
     ));
     // Inline SVG in HTML needs no namespace declaration; leaving it out keeps the
@@ -221,7 +222,7 @@ fn render_chart(out: &mut String, chart: &Chart) {
         esc(&chart.caption)
     ));
     render_table(out, &chart.table);
-    out.push_str("</div>\n");
+    out.push_str("</div>\n</div>\n");
 }
 
 fn render_table(out: &mut String, table: &Table) {
@@ -599,6 +600,7 @@ table.figures tr.total > th, table.figures tr.total > td {
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 .table-notes { font-size: .8rem; color: var(--muted); margin-top: .45rem; }
+.chart-block { break-inside: avoid; page-break-inside: avoid; }
 figure.chart { margin: 1.75rem 0 .5rem; break-inside: avoid; page-break-inside: avoid; }
 .chart-svg svg { display: block; width: 100%; height: auto; }
 figure.chart figcaption { font-size: .875rem; color: var(--muted); margin-top: .4rem; }
