@@ -60,6 +60,8 @@ pub enum Format {
     Memo,
     /// report.json: tables, texts and check results as JSON.
     Json,
+    /// report.pdf and tjansteskrivelse.pdf: print-ready PDF/A documents.
+    Pdf,
 }
 
 /// Arguments of `delar report`.
@@ -158,11 +160,17 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
     let json = delar_render::json::to_string_pretty(&report);
     if let Some(out) = &args.out {
         let formats: &[Format] = if args.format.is_empty() {
-            &[Format::Html, Format::Md, Format::Memo, Format::Json]
+            &[
+                Format::Html,
+                Format::Md,
+                Format::Memo,
+                Format::Json,
+                Format::Pdf,
+            ]
         } else {
             &args.format
         };
-        let files = documents(&report, formats, &json);
+        let files = documents(&report, formats, &json)?;
         let written = output::write_all(out, &files)?;
         for path in written {
             eprintln!("skrev {}", path.display());
@@ -177,8 +185,8 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
     Ok(exit_code(&report.checks))
 }
 
-fn documents(report: &Report, formats: &[Format], json: &str) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
+fn documents(report: &Report, formats: &[Format], json: &str) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for format in formats {
         match format {
             Format::Html => files.push((
@@ -200,10 +208,22 @@ fn documents(report: &Report, formats: &[Format], json: &str) -> Vec<(String, Ve
                 ));
             }
             Format::Json => files.push(("report.json".into(), format!("{json}\n").into_bytes())),
+            Format::Pdf => {
+                files.push((
+                    "report.pdf".into(),
+                    delar_render::pdf::report(report).context("kan inte skapa report.pdf")?,
+                ));
+                files.push((
+                    "tjansteskrivelse.pdf".into(),
+                    delar_render::pdf::memo(report)
+                        .context("kan inte skapa tjansteskrivelse.pdf")?,
+                ));
+            }
         }
     }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     files.dedup_by(|a, b| a.0 == b.0);
-    files
+    Ok(files)
 }
 
 /// Runs `delar check`.

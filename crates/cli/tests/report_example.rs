@@ -360,8 +360,10 @@ fn same_input_gives_the_same_bytes() {
         "report.html",
         "report.md",
         "report.json",
+        "report.pdf",
         "tjansteskrivelse.html",
         "tjansteskrivelse.md",
+        "tjansteskrivelse.pdf",
     ] {
         let x = fs::read(a.path().join(name)).unwrap();
         let y = fs::read(b.path().join(name)).unwrap();
