@@ -46,9 +46,9 @@ pub fn all(report: &Report) -> Vec<Chart> {
     .collect()
 }
 
-/// The report tables a chart is shown after, in order of preference: the HTML and
-/// Markdown place the chart after the last of these that its section shows (or at the
-/// end of the section when it shows none of them).
+/// The report tables a chart is shown after: the HTML, Markdown and PDF place the chart
+/// after the last of these tables that its section shows (or at the end of the section
+/// when it shows none of them).
 pub(crate) fn shown_after(chart_id: &str) -> &'static [&'static str] {
     match chart_id {
         "budget_prognos" | "ackumulerat" => &["resultatrakning", "resultat_netto"],
@@ -318,7 +318,7 @@ fn bar(out: &mut String, x: i64, y: i64, w: i64, h: i64, style: BarStyle) {
     ));
 }
 
-/// Opens the SVG document: size, accessibility, font and the hatching pattern.
+/// Opens the SVG document: size, accessibility, font and a white background.
 fn svg_start(out: &mut String, chart_id: &str, height: i64, title: &str, desc: &str) {
     let title_id = format!("diagram-{chart_id}-titel");
     let desc_id = format!("diagram-{chart_id}-beskrivning");
@@ -384,8 +384,8 @@ struct BarGroup {
     values: Vec<Option<i64>>,
 }
 
-/// Splits a long label into at most two lines at a space, each at most `max_width` wide
-/// if possible.
+/// Splits a long label into at most two lines at a space, as even as possible; a line
+/// still wider than `max_width` is cut and ends in "…".
 fn wrap_label(label: &str, max_width: i64) -> Vec<String> {
     if text_width(label, FONT) <= max_width {
         return vec![label.to_string()];
@@ -400,10 +400,39 @@ fn wrap_label(label: &str, max_width: i64) -> Vec<String> {
             best = Some((wider, cut));
         }
     }
-    match best {
-        Some((_, cut)) => vec![words[..cut].join(" "), words[cut..].join(" ")],
-        None => vec![label.to_string()],
+    if let Some((wider, cut)) = best {
+        if wider <= max_width {
+            return vec![words[..cut].join(" "), words[cut..].join(" ")];
+        }
     }
+    // Too long for two even lines: as many words as fit on the first, the rest cut.
+    let mut first = 0;
+    while first < words.len() && text_width(&words[..=first].join(" "), FONT) <= max_width {
+        first += 1;
+    }
+    if first == 0 {
+        return vec![fit_width(label, max_width)];
+    }
+    vec![
+        words[..first].join(" "),
+        fit_width(&words[first..].join(" "), max_width),
+    ]
+}
+
+/// The text, or as much of it as fits in `max_width` followed by "…".
+fn fit_width(text: &str, max_width: i64) -> String {
+    if text_width(text, FONT) <= max_width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        out.push(c);
+        if text_width(&out, FONT) + text_width("\u{2026}", FONT) > max_width {
+            out.pop();
+            break;
+        }
+    }
+    format!("{}\u{2026}", out.trim_end())
 }
 
 const BAR: i64 = 16;
@@ -1230,7 +1259,19 @@ mod tests {
             wrap_label("S:a investeringar Servicenämnd IT", 150),
             ["S:a investeringar", "Servicenämnd IT"]
         );
-        assert_eq!(wrap_label("Ettenda", 10), ["Ettenda"]);
+        assert_eq!(wrap_label("Ettenda", 30), ["Ett\u{2026}"]);
+        assert_eq!(wrap_label("Ettenda", 80), ["Ettenda"]);
+        let long =
+            "Ombyggnation och reinvestering av trådlöst nätverk i samtliga skolor och förskolor";
+        let lines = wrap_label(long, 230);
+        assert_eq!(lines.len(), 2);
+        assert!(
+            lines.iter().all(|l| text_width(l, FONT) <= 230),
+            "{lines:?}"
+        );
+        assert_eq!(lines[0], "Ombyggnation och reinvestering av");
+        assert!(lines[1].starts_with("trådlöst nätverk"));
+        assert!(lines[1].ends_with('\u{2026}'));
     }
 
     #[test]
