@@ -11,6 +11,7 @@
 //! - [`charts::all`]: the charts as SVG with caption and figures, for HTML and PDF.
 //! - [`pdf::report`] and [`pdf::memo`]: print-ready PDF/A-2b typeset in-process by Typst.
 //! - [`format`]: the Swedish number formatting all of them use.
+//! - [`xlsx::workbook`]: the tables as an Excel workbook with SUM formulas and the checks.
 #![deny(missing_docs)]
 
 pub mod charts;
@@ -21,3 +22,4 @@ pub mod json;
 pub mod markdown;
 mod markdown_html;
 pub mod pdf;
+pub mod xlsx;
