@@ -75,9 +75,16 @@ pub fn report(report: &Report) -> String {
     // Sections.
     out.push_str("<main>\n");
     let charts = charts::all(report);
+    let mut shown_charts = 0;
     for (index, (section, anchor)) in report.sections.iter().zip(&anchors).enumerate() {
         let new_page = common::starts_page(&report.sections, index);
-        render_section(&mut out, report, &charts, section, anchor, new_page);
+        let context = SectionContext {
+            report,
+            charts: &charts,
+            anchor,
+            new_page,
+        };
+        render_section(&mut out, &context, section, &mut shown_charts);
     }
     render_checks(&mut out, report);
     out.push_str("</main>\n");
@@ -159,14 +166,28 @@ pub fn memo(report: &Report) -> String {
     out
 }
 
+/// What a section needs besides its own content.
+struct SectionContext<'a> {
+    report: &'a Report,
+    charts: &'a [Chart],
+    anchor: &'a str,
+    new_page: bool,
+}
+
+/// Renders a section with its blocks and charts; `shown_charts` counts the charts shown
+/// so far, for their numbers.
 fn render_section(
     out: &mut String,
-    report: &Report,
-    charts: &[Chart],
+    context: &SectionContext<'_>,
     section: &Section,
-    anchor: &str,
-    new_page: bool,
+    shown_charts: &mut usize,
 ) {
+    let SectionContext {
+        report,
+        charts,
+        anchor,
+        new_page,
+    } = *context;
     let level = section.level.clamp(1, 3);
     let h = level + 1;
     let mut class = format!("level-{level}");
@@ -192,18 +213,20 @@ fn render_section(
             Block::Goal(goal) => render_goal(out, goal, h + 1),
         }
         for chart in placed.after(index) {
-            render_chart(out, chart);
+            *shown_charts += 1;
+            render_chart(out, chart, *shown_charts);
         }
     }
     for chart in placed.at_end() {
-        render_chart(out, chart);
+        *shown_charts += 1;
+        render_chart(out, chart, *shown_charts);
     }
     out.push_str("</section>\n");
 }
 
 /// A chart as a figure (the SVG inline, its caption) followed by its figures table; on
 /// paper the two stay on one page when they fit.
-fn render_chart(out: &mut String, chart: &Chart) {
+fn render_chart(out: &mut String, chart: &Chart, number: usize) {
     out.push_str(&format!(
         "<div class=\"chart-block\">\n<figure class=\"chart\" id=\"diagram-{}\">\n<div class=\"chart-svg\">\n",
         esc(&anchor_part(&chart.id))
@@ -218,7 +241,7 @@ fn render_chart(out: &mut String, chart: &Chart) {
         out.push('\n');
     }
     out.push_str(&format!(
-        "</div>\n<figcaption>{}</figcaption>\n</figure>\n<div class=\"chart-figures\">\n",
+        "</div>\n<figcaption><span class=\"chart-number\">Diagram {number}.</span> {}</figcaption>\n</figure>\n<div class=\"chart-figures\">\n",
         esc(&chart.caption)
     ));
     render_table(out, &chart.table);
@@ -604,6 +627,7 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 figure.chart { margin: 1.75rem 0 .5rem; break-inside: avoid; page-break-inside: avoid; }
 .chart-svg svg { display: block; width: 100%; height: auto; }
 figure.chart figcaption { font-size: .875rem; color: var(--muted); margin-top: .4rem; }
+.chart-number { font-weight: 700; color: var(--ink); }
 .chart-figures .table-block { margin-top: .5rem; }
 .chart-figures table.figures { font-size: .8rem; width: auto; min-width: 60%; }
 .chart-figures table.figures .num { width: 7.5em; }

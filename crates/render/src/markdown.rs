@@ -84,8 +84,9 @@ pub fn report(report: &Report) -> String {
     out.push_str(&format!("{}\n\n", common::rounding_note(report)));
 
     let charts = charts::all(report);
+    let mut shown_charts = 0;
     for section in &report.sections {
-        render_section(&mut out, report, &charts, section);
+        render_section(&mut out, report, &charts, section, &mut shown_charts);
     }
     render_checks(&mut out, report);
     finish(out)
@@ -131,7 +132,15 @@ pub fn memo(report: &Report) -> String {
     finish(out)
 }
 
-fn render_section(out: &mut String, report: &Report, charts: &[Chart], section: &Section) {
+/// Renders a section with its blocks and charts; `shown_charts` counts the charts shown
+/// so far, for their numbers.
+fn render_section(
+    out: &mut String,
+    report: &Report,
+    charts: &[Chart],
+    section: &Section,
+    shown_charts: &mut usize,
+) {
     let level = usize::from(section.level.clamp(1, 3));
     out.push_str(&format!(
         "{} {}\n\n",
@@ -152,17 +161,22 @@ fn render_section(out: &mut String, report: &Report, charts: &[Chart], section: 
             Block::Goal(goal) => render_goal(out, goal, level + 2),
         }
         for chart in placed.after(index) {
-            render_chart(out, chart);
+            *shown_charts += 1;
+            render_chart(out, chart, *shown_charts);
         }
     }
     for chart in placed.at_end() {
-        render_chart(out, chart);
+        *shown_charts += 1;
+        render_chart(out, chart, *shown_charts);
     }
 }
 
 /// A chart without its picture: the caption and the figures table.
-fn render_chart(out: &mut String, chart: &Chart) {
-    out.push_str(&format!("*Diagram: {}*\n\n", inline(&chart.caption)));
+fn render_chart(out: &mut String, chart: &Chart, number: usize) {
+    out.push_str(&format!(
+        "*Diagram {number}. {}*\n\n",
+        inline(&chart.caption)
+    ));
     render_table(out, &chart.table);
 }
 

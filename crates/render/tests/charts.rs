@@ -478,9 +478,10 @@ fn html_shows_each_chart_in_its_section_after_its_table() {
     let inv = at("<figure class=\"chart\" id=\"diagram-investeringar\">");
     assert!(netto < bp && bp < ack && ack < budgetforandringar);
     assert!(inv_table < inv);
-    for c in charts::all(&report) {
+    for (n, c) in charts::all(&report).iter().enumerate() {
         assert!(doc.contains(&format!(
-            "<figcaption>{}</figcaption>",
+            "<figcaption><span class=\"chart-number\">Diagram {}.</span> {}</figcaption>",
+            n + 1,
             c.caption.replace('&', "&amp;")
         )));
         assert!(doc.contains(&format!("id=\"tabell-{}\"", c.table.id)));
@@ -511,9 +512,9 @@ fn markdown_has_caption_and_figures_but_no_svg() {
     let report = common::report();
     let text = markdown::report(&report);
     assert!(!text.contains("<svg"));
-    for c in charts::all(&report) {
+    for (n, c) in charts::all(&report).iter().enumerate() {
         assert!(
-            text.contains(&format!("*Diagram: {}*", c.caption)),
+            text.contains(&format!("*Diagram {}. {}*", n + 1, c.caption)),
             "{}",
             c.id
         );
@@ -524,7 +525,7 @@ fn markdown_has_caption_and_figures_but_no_svg() {
     assert!(text.contains("| Intäkter | -8 013 | -8 213 |"));
     // In the Drift section, after RESULTAT NETTO and before the comments.
     let netto = text.find("| RESULTAT NETTO (tkr)").unwrap_or(usize::MAX);
-    let chart = text.find("*Diagram: Budget och prognos").unwrap_or(0);
+    let chart = text.find("*Diagram 1. Budget och prognos").unwrap_or(0);
     let comments = text.find("#### Kommentarer").unwrap_or(0);
     assert!(netto < chart && chart < comments);
 }
