@@ -441,11 +441,13 @@ const GROUP_PAD: i64 = 9;
 const MAX_LABEL: i64 = 230;
 
 /// A horizontal grouped bar chart with a legend on top, the value axis (tkr) at the
-/// bottom, a zero line and every value written at the end of its bar.
+/// bottom, a zero line and every value written at the end of its bar; `axis_note` is
+/// written under the axis (e.g. the sign convention).
 fn bar_chart(
     chart_id: &str,
     title: &str,
     desc: &str,
+    axis_note: Option<&str>,
     series: &[BarSeries],
     groups: &[BarGroup],
 ) -> String {
@@ -514,6 +516,12 @@ fn bar_chart(
         );
     }
     text(&mut out, x1, bottom + 34, "end", "", "tkr");
+    if let Some(note) = axis_note {
+        // Under the plot, or from the left edge when it would run into "tkr".
+        let fits = x0 + text_width(note, SMALL) + 12 + text_width("tkr", SMALL) <= x1;
+        let x = if fits { x0 } else { 8 };
+        text(&mut out, x, bottom + 34, "start", "", note);
+    }
     out.push_str("</g>\n");
 
     // Groups.
@@ -659,6 +667,16 @@ fn groups_of(table: &Table) -> Vec<BarGroup> {
         .collect()
 }
 
+/// The smallest amount shown in the table, if any.
+fn min_value(table: &Table) -> Option<i64> {
+    table
+        .rows
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .filter_map(|c| shown_tkr(Some(c)))
+        .min()
+}
+
 /// "Intäkter: Budget 2023 −8 013 tkr, Prognos 2023 −8 213 tkr. …" for `<desc>`.
 fn describe_rows(table: &Table) -> String {
     table
@@ -726,6 +744,9 @@ fn budget_prognos(report: &Report) -> Option<Chart> {
         "budget_prognos",
         &caption,
         &desc,
+        min_value(&table)
+            .filter(|v| *v < 0)
+            .map(|_| "Huvudbokens tecken: intäkter negativa, kostnader positiva"),
         &series,
         &groups_of(&table),
     );
@@ -801,6 +822,7 @@ fn investeringar(report: &Report) -> Option<Chart> {
         "investeringar",
         &caption,
         &desc,
+        None,
         &series,
         &groups_of(&table),
     );
