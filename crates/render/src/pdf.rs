@@ -33,6 +33,7 @@ use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+use crate::charts::{self, Chart};
 use crate::common::{self, Footnotes, Shown};
 use crate::format::Style;
 
@@ -141,14 +142,26 @@ fn list(diagnostics: &[Diagnostic]) -> String {
 /// in the report's order with their tables, goals and charts, and the checks as an
 /// appendix; every page after the cover has the committee and "sida X av Y" in its footer.
 pub fn report(report: &Report) -> Result<Vec<u8>, PdfError> {
-    let data = report_data(report);
-    let files = BTreeMap::new();
+    let charts = charts::all(report);
+    let placed: Vec<PlacedChart<'_>> = charts
+        .iter()
+        .enumerate()
+        .map(|(index, chart)| PlacedChart {
+            path: format!("/charts/{index}.svg"),
+            chart,
+        })
+        .collect();
+    let data = report_data(report, &placed);
+    let files = placed
+        .iter()
+        .map(|p| (p.path.clone(), p.chart.svg.as_bytes().to_vec()))
+        .collect();
     render(
         "report.typ",
         REPORT_TEMPLATE,
         &data,
         files,
-        report,
+        fixed_date(report),
         &format!(
             "delar/rapport/{}/{}",
             report.meta.committee, report.meta.title
@@ -166,7 +179,7 @@ pub fn memo(report: &Report) -> Result<Vec<u8>, PdfError> {
         MEMO_TEMPLATE,
         &data,
         BTreeMap::new(),
-        report,
+        fixed_date(report),
         &format!(
             "delar/tjansteskrivelse/{}/{}",
             report.meta.committee, report.memo.title
@@ -180,12 +193,11 @@ fn render(
     template: &str,
     data: &Value,
     mut files: BTreeMap<String, Vec<u8>>,
-    report: &Report,
+    date: Option<Datetime>,
     ident: &str,
 ) -> Result<Vec<u8>, PdfError> {
     let json = serde_json::to_vec(data).map_err(|e| PdfError::Data(e.to_string()))?;
     files.insert(DATA_PATH.to_string(), json);
-    let date = fixed_date(report);
     let world = MemoryWorld::new(template_name, template, files, date)?;
 
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -233,9 +245,13 @@ fn pdf_options(ident: &str, date: Option<Datetime>) -> Result<PdfOptions, PdfErr
     })
 }
 
-/// The document's date: the memo's date, else the end of the period (`YYYY-MM-DD`).
+/// The document's date: the memo's date, else the end of the period (`YYYY-MM-DD`), else
+/// the last day of the report's year. PDF/A needs a date, and the clock would make the
+/// bytes differ from run to run.
 fn fixed_date(report: &Report) -> Option<Datetime> {
-    parse_date(&report.memo.date).or_else(|| parse_date(&report.meta.period_end))
+    parse_date(&report.memo.date)
+        .or_else(|| parse_date(&report.meta.period_end))
+        .or_else(|| Datetime::from_ymd(report.meta.year, 12, 31))
 }
 
 fn parse_date(text: &str) -> Option<Datetime> {
@@ -381,19 +397,40 @@ fn not_found(id: FileId) -> FileError {
 // The data the report template reads.
 // ---------------------------------------------------------------------------------------
 
-fn report_data(report: &Report) -> Value {
+/// Whether section `index` starts a printed page: a main section with tables or goals (as
+/// in the HTML), and also a subsection with a table that does not follow its parent's
+/// heading directly (so "Investeringar" starts a page after the long "Drift").
+fn new_page(report: &Report, index: usize) -> bool {
+    if common::starts_page(&report.sections, index) {
+        return true;
+    }
+    let Some(section) = report.sections.get(index) else {
+        return false;
+    };
+    let has_table = section
+        .blocks
+        .iter()
+        .any(|b| matches!(b, Block::Table { .. }));
+    let after_content = index
+        .checked_sub(1)
+        .and_then(|i| report.sections.get(i))
+        .is_some_and(|previous| !previous.blocks.is_empty());
+    section.level > 1 && has_table && after_content
+}
+
+/// A chart with the virtual path its SVG is served under.
+struct PlacedChart<'a> {
+    path: String,
+    chart: &'a Chart,
+}
+
+fn report_data(report: &Report, charts: &[PlacedChart<'_>]) -> Value {
     let meta = &report.meta;
     let sections: Vec<Value> = report
         .sections
         .iter()
         .enumerate()
-        .map(|(index, section)| {
-            section_value(
-                report,
-                section,
-                common::starts_page(&report.sections, index),
-            )
-        })
+        .map(|(index, section)| section_value(report, section, new_page(report, index), charts))
         .collect();
     let mut guide = Vec::new();
     if !meta.sign_convention.trim().is_empty() {
@@ -415,9 +452,28 @@ fn report_data(report: &Report) -> Value {
     })
 }
 
-fn section_value(report: &Report, section: &Section, new_page: bool) -> Value {
+fn section_value(
+    report: &Report,
+    section: &Section,
+    new_page: bool,
+    charts: &[PlacedChart<'_>],
+) -> Value {
+    // Each chart of the section follows the last of its tables the section shows, or
+    // ends the section (the placement the HTML and Markdown use).
+    let mine: Vec<(Option<usize>, &PlacedChart<'_>)> = charts
+        .iter()
+        .filter(|p| p.chart.section == section.id)
+        .map(|p| {
+            let wanted = charts::shown_after(&p.chart.id);
+            let at = section
+                .blocks
+                .iter()
+                .rposition(|b| matches!(b, Block::Table { id } if wanted.contains(&id.as_str())));
+            (at, p)
+        })
+        .collect();
     let mut blocks = Vec::new();
-    for block in &section.blocks {
+    for (index, block) in section.blocks.iter().enumerate() {
         match block {
             Block::Markdown { text } => blocks.push(json!({
                 "type": "text",
@@ -435,6 +491,12 @@ fn section_value(report: &Report, section: &Section, new_page: bool) -> Value {
             },
             Block::Goal(goal) => blocks.push(goal_value(goal)),
         }
+        for (_, placed) in mine.iter().filter(|(at, _)| *at == Some(index)) {
+            blocks.push(chart_value(placed));
+        }
+    }
+    for (_, placed) in mine.iter().filter(|(at, _)| at.is_none()) {
+        blocks.push(chart_value(placed));
     }
     json!({
         "id": section.id,
@@ -442,6 +504,16 @@ fn section_value(report: &Report, section: &Section, new_page: bool) -> Value {
         "level": section.level.clamp(1, 3),
         "new_page": new_page,
         "blocks": blocks,
+    })
+}
+
+fn chart_value(placed: &PlacedChart<'_>) -> Value {
+    json!({
+        "type": "chart",
+        "id": placed.chart.id,
+        "path": placed.path,
+        "caption": typographic(&placed.chart.caption),
+        "table": table_value(&placed.chart.table),
     })
 }
 
@@ -859,6 +931,51 @@ mod tests {
         let blocks = markdown_blocks("#set page(width: 1cm) <b>x</b> $x$ @ref");
         let text = serde_json::to_string(&blocks).unwrap_or_default();
         assert!(text.contains("#set page(width: 1cm)"), "{text}");
+    }
+
+    #[test]
+    fn template_errors_carry_line_numbers() {
+        let template = "#let data = json(\"/data.json\")\n= Titel\n\n#data.missing\n";
+        let result = render(
+            "prov.typ",
+            template,
+            &json!({"a": 1}),
+            BTreeMap::new(),
+            None,
+            "prov",
+        );
+        match result {
+            Err(PdfError::Compile {
+                template,
+                diagnostics,
+            }) => {
+                assert_eq!(template, "prov.typ");
+                let first = &diagnostics[0];
+                assert_eq!(first.file.as_deref(), Some("prov.typ"));
+                assert_eq!(first.line, Some(4), "{first}");
+                assert_eq!(first.severity, DiagnosticSeverity::Error);
+                assert!(first.message.contains("missing"), "{first}");
+                assert!(first.to_string().starts_with("prov.typ:4:"), "{first}");
+            }
+            other => panic!("expected a compile error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_template_without_fonts_it_names_still_renders() {
+        let template = "#set text(font: \"DejaVu Sans\")\n#json(\"/data.json\").t\n";
+        let bytes = render(
+            "prov.typ",
+            template,
+            &json!({"t": "Vårgårda −402"}),
+            BTreeMap::new(),
+            parse_date("2023-09-01"),
+            "prov",
+        );
+        assert!(
+            matches!(bytes, Ok(ref b) if b.starts_with(b"%PDF-")),
+            "{bytes:?}"
+        );
     }
 
     #[test]
