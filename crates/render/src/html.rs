@@ -625,7 +625,8 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .table-notes { font-size: .8rem; color: var(--muted); margin-top: .45rem; }
 .chart-block { break-inside: avoid; page-break-inside: avoid; }
 figure.chart { margin: 1.75rem 0 .5rem; break-inside: avoid; page-break-inside: avoid; }
-.chart-svg svg { display: block; width: 100%; height: auto; }
+.chart-svg { overflow-x: auto; }
+.chart-svg svg { display: block; width: 100%; min-width: 34rem; height: auto; }
 figure.chart figcaption { font-size: .875rem; color: var(--muted); margin-top: .4rem; }
 .chart-number { font-weight: 700; color: var(--ink); }
 .chart-figures .table-block { margin-top: .5rem; }
@@ -710,6 +711,8 @@ table.checks td p { margin: 0; }
   .memo-background > h2 { margin-top: 0; }
   a { color: inherit; text-decoration: none; }
   .table-scroll { overflow: visible; }
+  .chart-svg { overflow: visible; }
+  .chart-svg svg { min-width: 0; }
   * { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
 }
 "#;
