@@ -108,7 +108,8 @@ struct Formats {
     right: Format,
     right_bold: Format,
     wrap: Format,
-    italic: Format,
+    wrap_italic: Format,
+    bold_top: Format,
 }
 
 impl Formats {
@@ -127,7 +128,11 @@ impl Formats {
             right: Format::new().set_align(FormatAlign::Right),
             right_bold: Format::new().set_align(FormatAlign::Right).set_bold(),
             wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
-            italic: Format::new().set_italic(),
+            wrap_italic: Format::new()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_italic(),
+            bold_top: Format::new().set_bold().set_align(FormatAlign::Top),
         }
     }
 }
@@ -272,6 +277,53 @@ impl Widths {
     }
 }
 
+/// Height of one line of text in points (the default row height of the default font).
+const LINE_PT: u32 = 15;
+/// Width in pixels of a column without a set width.
+const DEFAULT_COLUMN_PX: u32 = 64;
+
+/// Cells with wrapped text, whose rows get a height that shows every line: neither Excel
+/// nor LibreOffice grows a row on opening a file, and merged cells never grow.
+#[derive(Default)]
+struct Wrapped(Vec<(RowNum, ColNum, ColNum, String)>);
+
+impl Wrapped {
+    /// Wrapped `text` in `row` over the columns `first..=last`.
+    fn add(&mut self, row: RowNum, first: ColNum, last: ColNum, text: &str) {
+        self.0.push((row, first, last, text.to_string()));
+    }
+
+    /// Sets the height of every row that needs more than one line.
+    fn apply(&self, sheet: &mut Worksheet, widths: &Widths) -> Result<(), XlsxError> {
+        let mut lines: BTreeMap<RowNum, u32> = BTreeMap::new();
+        for (row, first, last, text) in &self.0 {
+            let width: u32 = (*first..=*last)
+                .map(|c| widths.0.get(&c).copied().unwrap_or(DEFAULT_COLUMN_PX))
+                .sum();
+            let n = text_lines(text, width);
+            let entry = lines.entry(*row).or_insert(1);
+            *entry = (*entry).max(n);
+        }
+        for (row, n) in lines.into_iter().filter(|(_, n)| *n > 1) {
+            sheet.set_row_height(row, LINE_PT.saturating_mul(n))?;
+        }
+        Ok(())
+    }
+}
+
+/// How many lines `text` takes when wrapped in `width_px` (an estimate from Excel's
+/// character widths, a tenth generous because lines break between words).
+fn text_lines(text: &str, width_px: u32) -> u32 {
+    let width = width_px.max(1);
+    text.lines()
+        .map(|line| {
+            let px = cell_autofit_width(line);
+            (px + px / 10).div_ceil(width).max(1)
+        })
+        .sum::<u32>()
+        .max(1)
+}
+
 /// "Om rapporten": what the workbook is and how to read it.
 fn about_sheet(
     sheet: &mut Worksheet,
@@ -332,25 +384,34 @@ fn about_sheet(
     ));
 
     let mut widths = Widths::default();
+    let mut wrapped = Wrapped::default();
     let mut r: RowNum = 0;
-    sheet.write_string_with_format(r, 0, &meta.title, &f.bold)?;
+    sheet.write_string_with_format(r, 0, &meta.title, &f.header)?;
+    sheet.write_blank(r, 1, &f.header)?;
     r += 2;
     for (label, value) in &lines {
-        sheet.write_string_with_format(r, 0, *label, &f.bold)?;
+        sheet.write_string_with_format(r, 0, *label, &f.bold_top)?;
         sheet.write_string_with_format(r, 1, value, &f.wrap)?;
         widths.fit(0, label, true, MAX_LABEL_PX);
         widths.fit(1, value, false, MAX_TEXT_PX);
+        wrapped.add(r, 1, 1, value);
         r += 1;
     }
     r += 1;
-    sheet.write_string_with_format(r, 0, "Tabeller", &f.bold)?;
+    sheet.write_string_with_format(r, 0, "Blad", &f.header)?;
+    sheet.write_string_with_format(r, 1, "Tabell", &f.header)?;
+    r += 1;
     for (table, name) in report.tables.iter().zip(names) {
-        sheet.write_string(r, 1, name)?;
-        sheet.write_string(r, 2, &table.title)?;
-        widths.fit(2, &table.title, false, MAX_LABEL_PX);
+        sheet.write_string(r, 0, name)?;
+        sheet.write_string_with_format(r, 1, &table.title, &f.wrap)?;
+        widths.fit(0, name, false, MAX_LABEL_PX);
+        widths.fit(1, &table.title, false, MAX_TEXT_PX);
+        wrapped.add(r, 1, 1, &table.title);
         r += 1;
     }
     widths.apply(sheet)?;
+    wrapped.apply(sheet, &widths)?;
+    sheet.set_print_fit_to_pages(1, 0);
     Ok(())
 }
 
@@ -604,7 +665,13 @@ fn table_sheet(
     let formulas = formulas(table, rounding);
     let notes = common::has_row_notes(table);
     let note_col = col_num(sheet_col(table.columns.len()), id)?;
+    let last_col = if notes {
+        note_col
+    } else {
+        col_num(table.columns.len(), id)?
+    };
     let mut widths = Widths::default();
+    let mut wrapped = Wrapped::default();
 
     // Header: the title over the labels, then the column labels.
     sheet.write_string_with_format(0, 0, &table.title, &f.header)?;
@@ -674,26 +741,33 @@ fn table_sheet(
             widths.fit(col, &shown, sum, MAX_LABEL_PX);
         }
         if let Some(note) = row.note.as_deref().filter(|n| !n.trim().is_empty()) {
-            sheet.write_string(r, note_col, note)?;
+            sheet.write_string_with_format(r, note_col, note, &f.wrap)?;
             widths.fit(note_col, note, false, MAX_TEXT_PX);
+            wrapped.add(r, note_col, note_col, note);
         }
     }
 
-    // Under the table, after one blank row: suppression footnotes, then the table notes.
-    // They are long sentences that run over the empty cells to their right, so they do not
-    // widen the label column.
-    let mut r = sheet_row(table.rows.len()) + 1;
-    for (mark, reason) in footnotes.entries() {
-        let line = format!("{mark} {reason}");
-        sheet.write_string_with_format(row_num(r, id)?, 0, &line, &f.italic)?;
-        r += 1;
-    }
-    for note in &table.notes {
-        sheet.write_string_with_format(row_num(r, id)?, 0, note, &f.italic)?;
-        r += 1;
+    // Under the table, after one blank row: suppression footnotes, then the table notes,
+    // each wrapped in a cell merged over the table's width (so that they neither widen
+    // the label column nor run past the table on screen and paper).
+    let first_under = sheet_row(table.rows.len()) + 1;
+    let under: Vec<String> = footnotes
+        .entries()
+        .map(|(mark, reason)| format!("{mark} {reason}"))
+        .chain(table.notes.iter().cloned())
+        .collect();
+    for (i, line) in under.iter().enumerate() {
+        let row = row_num(first_under + i, id)?;
+        if last_col > 0 {
+            sheet.merge_range(row, 0, row, last_col, line, &f.wrap_italic)?;
+        } else {
+            sheet.write_string_with_format(row, 0, line, &f.wrap_italic)?;
+        }
+        wrapped.add(row, 0, last_col, line);
     }
 
     widths.apply(sheet)?;
+    wrapped.apply(sheet, &widths)?;
     sheet.set_freeze_panes(1, 1)?;
     sheet.set_repeat_rows(0, 0)?;
     if table.columns.len() >= 4 {
@@ -715,8 +789,10 @@ fn checks_sheet(sheet: &mut Worksheet, report: &Report, f: &Formats) -> Result<(
         sheet.write_string_with_format(0, col, label, &f.header)?;
         widths.fit(col, label, true, MAX_TEXT_PX);
     }
+    let mut wrapped = Wrapped::default();
     for (i, check) in report.checks.iter().enumerate() {
         let r = row_num(i + 1, CHECKS_SHEET)?;
+        wrapped.add(r, 2, 2, &check.message);
         let status = common::check_label(check.status);
         let figures = check_figures(check);
         sheet.write_string_with_format(r, 0, status, &f.wrap)?;
@@ -728,9 +804,11 @@ fn checks_sheet(sheet: &mut Worksheet, report: &Report, f: &Formats) -> Result<(
         if !figures.is_empty() {
             sheet.write_string_with_format(r, 3, &figures, &f.wrap)?;
             widths.fit(3, &figures, false, MAX_TEXT_PX);
+            wrapped.add(r, 3, 3, &figures);
         }
     }
     widths.apply(sheet)?;
+    wrapped.apply(sheet, &widths)?;
     sheet.set_freeze_panes(1, 0)?;
     sheet.set_repeat_rows(0, 0)?;
     sheet.set_landscape();
@@ -954,6 +1032,17 @@ mod tests {
         t.id = "x".to_string();
         t.title = "History".to_string();
         assert_eq!(sheet_name(&t, &[]), "History (2)");
+    }
+
+    #[test]
+    fn wrapped_text_counts_lines() {
+        assert_eq!(text_lines("", 100), 1);
+        assert_eq!(text_lines("kort", 100), 1);
+        assert_eq!(text_lines("en\ntvå\ntre", 100), 3);
+        let long = "ord ".repeat(40);
+        let px = cell_autofit_width(&long);
+        assert_eq!(text_lines(&long, px * 2), 1);
+        assert!(text_lines(&long, px / 4) >= 4);
     }
 
     #[test]
