@@ -6,8 +6,11 @@
 //!
 //! A table sheet has the table title in A1 and the column labels beside it (bold, frozen
 //! together with the label column), one sheet row per table row, an extra "Förtydligande"
-//! column when rows have notes, and under the table the suppression footnotes and the table
-//! notes. Amounts are the displayed tkr with the number format `#,##0` and a true minus;
+//! column when rows have notes, and under the table, after a blank row, the suppression
+//! footnotes and the table notes (each in a wrapped cell merged over the table's width).
+//! Column widths are computed from the texts and figures they hold with Excel's character
+//! widths ([`cell_autofit_width`], a pure function), and rows with wrapped text get a
+//! height that shows every line, so the layout does not depend on the viewer. Amounts are the displayed tkr with the number format `#,##0` and a true minus;
 //! percentages are fractions (3,17 % is 0.0317) with the format `0.00 %`. Suppressed
 //! figures are the text "–*" with the reason as a cell note and as a footnote row.
 //!
