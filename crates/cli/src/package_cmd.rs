@@ -62,6 +62,8 @@ pub enum Format {
     Json,
     /// report.pdf and tjansteskrivelse.pdf: print-ready PDF/A documents.
     Pdf,
+    /// report.xlsx: one sheet per table with SUM formulas, and the check results.
+    Xlsx,
 }
 
 /// Arguments of `delar report`.
@@ -166,6 +168,7 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
                 Format::Memo,
                 Format::Json,
                 Format::Pdf,
+                Format::Xlsx,
             ]
         } else {
             &args.format
@@ -219,6 +222,10 @@ fn documents(report: &Report, formats: &[Format], json: &str) -> Result<Vec<(Str
                         .context("kan inte skapa tjansteskrivelse.pdf")?,
                 ));
             }
+            Format::Xlsx => files.push((
+                "report.xlsx".into(),
+                delar_render::xlsx::workbook(report).context("kan inte skapa report.xlsx")?,
+            )),
         }
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));

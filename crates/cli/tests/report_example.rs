@@ -361,6 +361,7 @@ fn same_input_gives_the_same_bytes() {
         "report.md",
         "report.json",
         "report.pdf",
+        "report.xlsx",
         "tjansteskrivelse.html",
         "tjansteskrivelse.md",
         "tjansteskrivelse.pdf",
