@@ -1321,7 +1321,7 @@ mod tests {
                 .filter(|t| !t.is_empty())
                 .map(|t| t.parse().unwrap_or(i64::MIN))
                 .collect();
-            assert!(numbers.len() >= 4 && numbers.len() % 4 == 0, "{d}");
+            assert!(numbers.len() >= 4 && numbers.len().is_multiple_of(4), "{d}");
             for point in numbers.chunks(2) {
                 assert!((x..=x + w).contains(&point[0]), "{d}");
                 assert!((y..=y + h).contains(&point[1]), "{d}");

@@ -1188,7 +1188,7 @@ impl Core {
                 code: Code::Syntax,
             });
         }
-        if inner.len() % 2 != 0 {
+        if !inner.len().is_multiple_of(2) {
             return Err(Problem {
                 offset: base,
                 message: "the object list must hold pairs of dimension number and object id, e.g. `{1 \"10\" 6 \"P1\"}`".to_string(),
