@@ -79,7 +79,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(out.join("a.html")).unwrap().permissions().mode();
+            let mode = fs::metadata(out.join("a.html"))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o644, "outputs are readable documents");
         }
     }
