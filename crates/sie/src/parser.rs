@@ -233,6 +233,22 @@ impl VoucherKeys {
             _ => return self.other.insert((series, number.into())),
         };
         let map = self.ranges.entry(series).or_default();
+        // Fast path for increasing numbers: only the last range can be touched.
+        match map.last_key_value().map(|(&s, &e)| (s, e)) {
+            Some((s, e)) if n == e + 1 => {
+                map.insert(s, n);
+                return true;
+            }
+            Some((_, e)) if n > e + 1 => {
+                map.insert(n, n);
+                return true;
+            }
+            None => {
+                map.insert(n, n);
+                return true;
+            }
+            _ => {}
+        }
         let below = map.range(..=n).next_back().map(|(&s, &e)| (s, e));
         if let Some((_, e)) = below {
             if n <= e {
@@ -266,28 +282,76 @@ impl VoucherKeys {
     }
 }
 
+/// Bytes of `#KSUMMA` content gathered before they are hashed in one block.
+const CRC_BLOCK: usize = 1 << 16;
+
 /// State of the `#KSUMMA` computation.
-#[derive(Default)]
 struct Checksum {
     active: bool,
     opened: bool,
     open_line: u32,
     hasher: crc32fast::Hasher,
+    /// Content not hashed yet: `buf[..pos]`. The 16 bytes of slack after [`CRC_BLOCK`] let
+    /// short tokens be copied as one fixed-size 16-byte move.
+    buf: Box<[u8]>,
+    pos: usize,
+    /// Scratch for records read by the general path.
     scratch: Vec<u8>,
+}
+
+impl Default for Checksum {
+    fn default() -> Self {
+        Checksum {
+            active: false,
+            opened: false,
+            open_line: 0,
+            hasher: crc32fast::Hasher::new(),
+            buf: vec![0u8; CRC_BLOCK + 16].into_boxed_slice(),
+            pos: 0,
+            scratch: Vec::new(),
+        }
+    }
 }
 
 impl Checksum {
     /// Content is gathered and hashed in large blocks (the CRC of a concatenation).
     #[inline]
     fn flush_if_full(&mut self) {
-        if self.scratch.len() >= 1 << 16 {
+        if self.pos >= CRC_BLOCK {
             self.flush();
         }
     }
 
     fn flush(&mut self) {
-        self.hasher.update(&self.scratch);
-        self.scratch.clear();
+        self.hasher.update(&self.buf[..self.pos]);
+        self.pos = 0;
+    }
+
+    /// Appends `line[start..end]`.
+    #[inline(always)]
+    fn push(&mut self, line: &[u8], start: usize, end: usize) {
+        let len = end - start;
+        if len <= 16 && self.pos <= CRC_BLOCK {
+            if let Some(src) = line.get(start..start + 16) {
+                // Copies 16 bytes (a constant size, no call); only `len` of them count.
+                self.buf[self.pos..self.pos + 16].copy_from_slice(src);
+                self.pos += len;
+                return;
+            }
+        }
+        self.push_slow(&line[start..end]);
+    }
+
+    fn push_slow(&mut self, bytes: &[u8]) {
+        if self.pos + bytes.len() > self.buf.len() {
+            self.flush();
+        }
+        if bytes.len() > self.buf.len() {
+            self.hasher.update(bytes);
+            return;
+        }
+        self.buf[self.pos..self.pos + bytes.len()].copy_from_slice(bytes);
+        self.pos += bytes.len();
     }
 }
 
@@ -792,7 +856,7 @@ impl Core {
         if amount_tok.2 {
             return false;
         }
-        let Ok(amount) = Amount::parse(&line[amount_tok.0..amount_tok.1]) else {
+        let Some(amount) = fast_amount(&line[amount_tok.0..amount_tok.1]) else {
             return false;
         };
         let mut date = None;
@@ -855,18 +919,18 @@ impl Core {
         }
         self.records += 1;
         if self.ksumma.active {
-            let sc = &mut self.ksumma.scratch;
-            sc.extend_from_slice(&line[lead..lead + label_len]);
-            sc.extend_from_slice(&line[acc.0..acc.1]);
+            let ks = &mut self.ksumma;
+            ks.push(line, lead, lead + label_len);
+            ks.push(line, acc.0, acc.1);
             for &(ds, de, os, oe) in &pairs[..n] {
-                sc.extend_from_slice(&body[ds..de]);
-                sc.extend_from_slice(&body[os..oe]);
+                ks.push(line, list_start + ds, list_start + de);
+                ks.push(line, list_start + os, list_start + oe);
             }
-            sc.extend_from_slice(&line[amount_tok.0..amount_tok.1]);
+            ks.push(line, amount_tok.0, amount_tok.1);
             for t in [date_tok, text_tok].into_iter().flatten() {
-                sc.extend_from_slice(&line[t.0..t.1]);
+                ks.push(line, t.0, t.1);
             }
-            self.ksumma.flush_if_full();
+            ks.flush_if_full();
         }
         let row = TransRow {
             kind,
@@ -890,7 +954,7 @@ impl Core {
                 self.ksumma.active = true;
                 self.ksumma.open_line = self.line_no;
                 self.ksumma.hasher = crc32fast::Hasher::new();
-                self.ksumma.scratch.clear();
+                self.ksumma.pos = 0;
             }
             return;
         }
@@ -938,7 +1002,11 @@ impl Core {
 
     /// Adds a record's label and field contents (no separators, quotes or braces) to the CRC.
     fn hash_record(&mut self, line: &[u8], fields: &[Field]) {
-        checksum_content(line, fields, &mut self.ksumma.scratch);
+        let mut scratch = std::mem::take(&mut self.ksumma.scratch);
+        scratch.clear();
+        checksum_content(line, fields, &mut scratch);
+        self.ksumma.push_slow(&scratch);
+        self.ksumma.scratch = scratch;
         self.ksumma.flush_if_full();
     }
 
@@ -1803,6 +1871,45 @@ fn simple_token(line: &[u8], i: &mut usize) -> Option<(usize, usize, bool)> {
         *i += 1;
     }
     Some((start, *i, false))
+}
+
+/// Reads the common amount forms `[-]digits[.d[d]]` (at most 15 integer digits, so no
+/// overflow is possible); `None` sends the row to the general path, which reads every form
+/// [`Amount::parse`] accepts and reports the rest.
+#[inline(always)]
+fn fast_amount(t: &[u8]) -> Option<Amount> {
+    let (neg, t) = match t.first() {
+        Some(b'-') => (true, &t[1..]),
+        _ => (false, t),
+    };
+    let (int, frac) = match t.iter().position(|&b| b == b'.') {
+        Some(p) => (&t[..p], &t[p + 1..]),
+        None => (t, &t[t.len()..]),
+    };
+    if int.is_empty() || int.len() > 15 || frac.len() > 2 {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &b in int {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + i64::from(d);
+    }
+    let mut f: i64 = 0;
+    for &b in frac {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        f = f * 10 + i64::from(d);
+    }
+    if frac.len() == 1 {
+        f *= 10;
+    }
+    let ore = v * 100 + f;
+    Some(Amount(if neg { -ore } else { ore }))
 }
 
 /// Whole-buffer parse.
