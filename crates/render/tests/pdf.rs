@@ -11,7 +11,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use delar_core::report::{Cell, Report};
+use delar_core::report::{Block, Cell, Report};
 use delar_core::{build_report, Options, SourceError, SourceFiles};
 use delar_render::{charts, format, pdf};
 use serde_json::Value;
@@ -438,9 +438,26 @@ fn report_text_is_data_never_markup() {
     report.memo.author = hostile.to_string();
     if let Some(section) = report.sections.first_mut() {
         section.heading = "Rubrik #pagebreak() ]".to_string();
+        // Markdown styling is applied; Typst markup in the Markdown stays text.
+        section.blocks.insert(
+            0,
+            Block::Markdown {
+                text: "Text med *lutande ord här* och **fet #strong[x]**.\n\n- punkt `#kod`"
+                    .to_string(),
+            },
+        );
     }
     let bytes = pdf::report(&report).unwrap_or_else(|e| panic!("{e}"));
+    keep("markup.pdf", &bytes);
     let text = flat(&pages(&bytes).join("\n"));
+    // pdf-extract spaces out some glyphs ("#strong [ x ]"): compare without spaces.
+    let squeezed = text.replace(' ', "");
+    for expected in ["lutande ord här", "fet #strong[x].", "punkt #kod"] {
+        assert!(
+            squeezed.contains(&expected.replace(' ', "")),
+            "{expected:?} missing"
+        );
+    }
     assert!(
         text.contains(hostile),
         "the committee is not printed literally"
