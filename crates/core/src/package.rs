@@ -18,11 +18,12 @@ use std::sync::Arc;
 /// A step of loading, for a progress bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Progress {
-    /// Steps done so far (1-based when reporting a finished step).
+    /// Steps finished so far.
     pub step: usize,
     /// Steps in all.
     pub steps: usize,
-    /// What the step did, e.g. `huvudbok/huvudbok-2023.se: 120 000 poster`.
+    /// What the last step did (e.g. `huvudbok/huvudbok-2023.se: 120 000 poster`), or what
+    /// the step under way does (e.g. `läser huvudbok/huvudbok-2023.se …`).
     pub message: String,
 }
 
@@ -207,19 +208,25 @@ pub fn load_package(
 ) -> Result<Package, LoadError> {
     let config = parse_config(&read_file(files, CONFIG_PATH)?)?;
     let steps = 5 + usize::from(config.ledger.prior.is_some());
-    let mut step = 1;
-    let mut report = |message: String| {
+    // `step` counts finished steps; `announce` tells what the next (slow) step does.
+    let step = std::cell::Cell::new(0);
+    let notify = |message: String| {
         if let Some(p) = progress {
             p(&Progress {
-                step,
+                step: step.get(),
                 steps,
                 message,
             });
         }
-        step += 1;
     };
+    let report = |message: String| {
+        step.set(step.get() + 1);
+        notify(message);
+    };
+    let announce = |path: &str| notify(format!("läser {path} …"));
     report(format!("{CONFIG_PATH} läst"));
 
+    announce(&config.ledger.current);
     let current = read_ledger(
         &config.ledger.current,
         &read_file(files, &config.ledger.current)?,
@@ -231,6 +238,7 @@ pub fn load_package(
     ));
     let prior = match &config.ledger.prior {
         Some(p) => {
+            announce(p);
             let l = read_ledger(p, &read_file(files, p)?)?;
             report(format!("{}: {} poster", l.path, l.postings.len()));
             Some(l)

@@ -377,9 +377,23 @@ fn progress_is_reported() {
     };
     build_report(&package(), &options).unwrap();
     let seen = seen.lock().unwrap();
-    assert_eq!(seen.len(), 6);
-    assert_eq!(seen[1].2, "huvudbok/2023.se: 16 poster");
+    let finished: Vec<_> = seen
+        .iter()
+        .filter(|(_, _, m)| !m.starts_with("läser "))
+        .collect();
+    assert_eq!(finished.len(), 6);
+    assert_eq!(finished[1].2, "huvudbok/2023.se: 16 poster");
     assert!(seen.iter().all(|(_, n, _)| *n == 6));
+    // A slow step is announced before it starts, with the steps finished so far.
+    let at = seen
+        .iter()
+        .position(|(_, _, m)| m == "läser huvudbok/2023.se …")
+        .expect("ledger announced");
+    assert_eq!(seen[at].0, 1);
+    assert_eq!(seen[at + 1].0, 2);
+    // Steps never go backwards and end complete.
+    assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0));
+    assert_eq!(seen.last().unwrap().0, 6);
 }
 
 /// The current ledger as SIE 3 period balances (#PSALDO of year 0) with the same amounts
