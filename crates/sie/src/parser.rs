@@ -338,6 +338,15 @@ impl Checksum {
                 self.pos += len;
                 return;
             }
+            // Near the end of the line: a short loop instead of a call.
+            for (d, &b) in self.buf[self.pos..self.pos + len]
+                .iter_mut()
+                .zip(&line[start..end])
+            {
+                *d = b;
+            }
+            self.pos += len;
+            return;
         }
         self.push_slow(&line[start..end]);
     }
@@ -409,6 +418,8 @@ pub(crate) struct Core {
     not_sie: bool,
     /// Errors and warnings not listed after [`MAX_DIAGNOSTICS`].
     suppressed: (u64, u64),
+    /// Whether voucher rows may take the fast path (off in tests comparing both paths).
+    fast_rows: bool,
 }
 
 /// At most this many diagnostics are listed; the rest are counted.
@@ -452,6 +463,7 @@ impl Core {
             seen_record: false,
             not_sie: false,
             suppressed: (0, 0),
+            fast_rows: true,
         }
     }
 
@@ -708,7 +720,7 @@ impl Core {
     }
 
     fn record(&mut self, line: &[u8], lead: usize) -> Option<Voucher> {
-        if self.state == VerState::Open && self.fast_row(line, lead) {
+        if self.state == VerState::Open && self.fast_rows && self.fast_row(line, lead) {
             return None;
         }
         let mut fields = std::mem::take(&mut self.fields);
@@ -844,16 +856,78 @@ impl Core {
             return false;
         }
         let list_start = i + 1;
-        let mut close = list_start;
+        // Object list pairs, read in one pass up to the `}`: (dimension, dimension token,
+        // id token) with offsets into `line`. Anything unusual goes to the general path.
+        let mut pairs: [(u32, usize, usize, usize, usize); 4] = [(0, 0, 0, 0, 0); 4];
+        let mut n = 0;
+        let mut j = list_start;
         loop {
-            match line.get(close) {
-                None | Some(b'\\') => return false,
+            skip_space(line, &mut j);
+            match line.get(j) {
+                None => return false,
                 Some(b'}') => break,
-                Some(_) => close += 1,
+                Some(_) => {}
             }
+            if n == pairs.len() {
+                return false;
+            }
+            let ds = j;
+            let mut dim: u32 = 0;
+            while let Some(&b) = line.get(j) {
+                let d = b.wrapping_sub(b'0');
+                if d > 9 {
+                    break;
+                }
+                if j - ds == 9 {
+                    return false;
+                }
+                dim = dim * 10 + u32::from(d);
+                j += 1;
+            }
+            if j == ds || line.get(j).map(|&b| CLASS[b as usize]) != Some(SPACE) {
+                return false;
+            }
+            let de = j;
+            skip_space(line, &mut j);
+            let (os, oe) = match line.get(j) {
+                None | Some(b'}') => return false,
+                Some(b'"') => {
+                    let os = j + 1;
+                    let mut oe = os;
+                    loop {
+                        match line.get(oe) {
+                            None => return false,
+                            Some(&b) => match CLASS[b as usize] {
+                                0 | SPACE => oe += 1,
+                                _ if b == b'"' => break,
+                                _ => return false,
+                            },
+                        }
+                    }
+                    j = oe + 1;
+                    match line.get(j) {
+                        Some(&b) if CLASS[b as usize] == SPACE || b == b'}' => {}
+                        _ => return false,
+                    }
+                    (os, oe)
+                }
+                Some(_) => {
+                    let os = j;
+                    while let Some(&b) = line.get(j) {
+                        match CLASS[b as usize] {
+                            0 => j += 1,
+                            SPACE => break,
+                            _ if b == b'}' => break,
+                            _ => return false,
+                        }
+                    }
+                    (os, j)
+                }
+            };
+            pairs[n] = (dim, ds, de, os, oe);
+            n += 1;
         }
-        let body = &line[list_start..close];
-        i = close + 1;
+        i = j + 1;
         let Some(amount_tok) = simple_token(line, &mut i) else {
             return false;
         };
@@ -886,32 +960,9 @@ impl Core {
         if i < line.len() {
             return false; // quantity, signature or something unusual: general path
         }
-        // Object list pairs.
         let mut objects = ObjectList::new();
-        let mut j = 0;
-        let mut pairs: [(usize, usize, usize, usize); 4] = [(0, 0, 0, 0); 4];
-        let mut n = 0;
-        while let Some(d) = simple_token(body, &mut j) {
-            if d.2 || d.1 == d.0 {
-                return false;
-            }
-            let Some(o) = simple_token(body, &mut j) else {
-                return false;
-            };
-            if n == pairs.len() {
-                return false;
-            }
-            pairs[n] = (d.0, d.1, o.0, o.1);
-            n += 1;
-        }
-        if j < body.len() {
-            return false;
-        }
-        for &(ds, de, os, oe) in &pairs[..n] {
-            let Some(dim) = parse_u32(&body[ds..de]) else {
-                return false;
-            };
-            let id = self.intern_at(line, list_start + os, list_start + oe);
+        for &(dim, _, _, os, oe) in &pairs[..n] {
+            let id = self.intern_at(line, os, oe);
             objects.push(dim, self.syms[id as usize].clone());
         }
         // Pass 2: commit.
@@ -926,9 +977,9 @@ impl Core {
             let ks = &mut self.ksumma;
             ks.push(line, lead, lead + label_len);
             ks.push(line, acc.0, acc.1);
-            for &(ds, de, os, oe) in &pairs[..n] {
-                ks.push(line, list_start + ds, list_start + de);
-                ks.push(line, list_start + os, list_start + oe);
+            for &(_, ds, de, os, oe) in &pairs[..n] {
+                ks.push(line, ds, de);
+                ks.push(line, os, oe);
             }
             ks.push(line, amount_tok.0, amount_tok.1);
             for t in [date_tok, text_tok].into_iter().flatten() {
@@ -1994,4 +2045,71 @@ pub(crate) fn parse_buffer(bytes: &[u8], options: &ParseOptions) -> Parsed {
     }
     core.file.vouchers = vouchers;
     core.into_parsed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads `text` with and without the fast row path.
+    fn both(text: &str) -> (Parsed, Parsed) {
+        let run = |fast: bool| {
+            let mut core = Core::new(&ParseOptions::new("t.se"));
+            core.fast_rows = fast;
+            let mut vouchers = Vec::new();
+            for line in text.as_bytes().split(|&b| b == b'\n') {
+                vouchers.extend(core.feed_line(line));
+            }
+            vouchers.extend(core.finish());
+            core.file.vouchers = vouchers;
+            core.into_parsed()
+        };
+        (run(true), run(false))
+    }
+
+    #[test]
+    fn fast_rows_read_as_the_general_path() {
+        let rows = [
+            "#TRANS 3010 {} 100.00",
+            "#TRANS 3010 {1 \"10\" 6 \"P1\"} -100.5",
+            "#TRANS 3010 {1 10 6 P1} 1",
+            "#TRANS 3010 {1 \"10\"} 100 20230105 \"text\"",
+            "#TRANS 3010 {1 \"10\"} 100 \"\" \"text\"",
+            "#TRANS 3010 {1 \"10\"} 100 20230105 \"text\" 2.5 sign",
+            "#TRANS 3010 {1 \"a}b\"} 100",
+            "#TRANS 3010 {1 \"a b\"} 100",
+            "#TRANS 3010 {1 \"a\\\"b\"} 100",
+            "#TRANS 3010 {1 a\\b} 100",
+            "#TRANS 3010 {1} 100",
+            "#TRANS 3010 {1 \"x\" 2} 100",
+            "#TRANS 3010 {x \"1\"} 100",
+            "#TRANS 3010 {1234567890 \"1\"} 100",
+            "#TRANS 3010 {123456789 \"1\"} 100",
+            "#TRANS 3010 {1\"x\"} 100",
+            "#TRANS 3010 {1 \"x\"2 \"y\"} 100",
+            "#TRANS 3010 {1 \"x\"} 1.005",
+            "#TRANS 3010 {1 \"x\"} 1,5",
+            "#TRANS 3010 {1 \"x\"} +7",
+            "#TRANS 3010 {1 \"x\"} -.5",
+            "#TRANS 3010 {1 \"x\"} 99999999999999999999",
+            "#TRANS 3010 {1 \"x\"} 123456789012345.67",
+            "#TRANS 3010 {1 \"x\"} 1.",
+            "#TRANS 3010 {1 \"x\"} 100 2023013",
+            "#TRANS 3010 {1 \"x\" 2 \"y\" 3 \"z\" 4 \"w\" 5 \"v\"} 100",
+            "#TRANS \"30 10\" {} 100",
+            "#TRANS 3010 {1 \"x\"}100",
+            "#TRANS 3010 {1 \"x\"",
+            "#RTRANS 3010 {} 100",
+            "#BTRANS 3010 {} 100",
+            "#TRANS 3010 {} 100\t",
+        ];
+        for row in rows {
+            let text = format!(
+                "#FLAGGA 0\n#KSUMMA\n#RAR 0 20230101 20231231\n#KONTO 3010 \"x\"\n#VER A 1 20230101\n{{\n{row}\n#TRANS 3010 {{}} 5\n}}\n#KSUMMA 1\n"
+            );
+            let (fast, general) = both(&text);
+            assert_eq!(fast.file, general.file, "{row}");
+            assert_eq!(fast.diagnostics, general.diagnostics, "{row}");
+        }
+    }
 }
