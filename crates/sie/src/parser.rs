@@ -2024,7 +2024,7 @@ fn fast_amount(t: &[u8]) -> Option<Amount> {
 /// The position of the next `\n` at or after `from`, or the length. Lines are short (30–60
 /// bytes), so eight bytes at a time beat a `memchr` call per line.
 #[inline(always)]
-fn line_end(bytes: &[u8], from: usize) -> usize {
+pub(crate) fn line_end(bytes: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let mut i = from;

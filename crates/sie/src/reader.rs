@@ -4,7 +4,7 @@
 use crate::diagnostic::{Diagnostic, SieError};
 use crate::encoding::Encoding;
 use crate::model::{SieFile, Voucher};
-use crate::parser::Core;
+use crate::parser::{line_end, Core};
 use crate::{ParseOptions, Parsed};
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -110,7 +110,11 @@ impl<R: BufRead> SieReader<R> {
             // two buffer fills is copied.
             let mut used = 0usize;
             let mut found = None;
-            for end in memchr::memchr_iter(b'\n', buf) {
+            loop {
+                let end = line_end(buf, used);
+                if end == buf.len() {
+                    break;
+                }
                 let v = if self.buf.is_empty() {
                     self.core.feed_line(&buf[used..end])
                 } else {
