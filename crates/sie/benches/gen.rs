@@ -80,8 +80,7 @@ pub fn generate_with(rows: usize, per_voucher: usize) -> Vec<u8> {
                     amount: amt,
                     date: None,
                     text: None,
-                    quantity: None,
-                    signature: None,
+                    extra: None,
                     line: 0,
                 });
             }

@@ -335,7 +335,12 @@ impl RowKind {
 }
 
 /// A voucher row (`#TRANS`, `#RTRANS`, `#BTRANS`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// The rarely used quantity and signature live behind one pointer ([`TransRow::extra`]), so
+/// that the common row stays small; read them with [`TransRow::quantity`] and
+/// [`TransRow::signature`]. Serialised with the same fields as before (`quantity`,
+/// `signature`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransRow {
     /// Normal, added or removed.
     pub kind: RowKind,
@@ -349,19 +354,61 @@ pub struct TransRow {
     pub date: Option<Date>,
     /// Row text.
     pub text: Option<String>,
+    /// Quantity and signature, when the row has either (`None` otherwise).
+    pub extra: Option<Box<RowExtra>>,
+    /// Source line.
+    pub line: u32,
+}
+
+/// The rare fields of a voucher row.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RowExtra {
     /// Quantity.
     pub quantity: Option<Quantity>,
     /// Signature.
     pub signature: Option<String>,
-    /// Source line.
-    #[serde(skip)]
-    pub line: u32,
 }
 
 impl TransRow {
     /// The row's own date, or the voucher's.
     pub fn effective_date(&self, voucher: &Voucher) -> Date {
         self.date.unwrap_or(voucher.date)
+    }
+
+    /// Quantity, when given.
+    pub fn quantity(&self) -> Option<Quantity> {
+        self.extra.as_ref().and_then(|e| e.quantity)
+    }
+
+    /// Signature, when given.
+    pub fn signature(&self) -> Option<&str> {
+        self.extra.as_ref().and_then(|e| e.signature.as_deref())
+    }
+
+    /// Sets quantity and signature (stored only when either is given).
+    pub fn set_extra(&mut self, quantity: Option<Quantity>, signature: Option<String>) {
+        self.extra = (quantity.is_some() || signature.is_some()).then(|| {
+            Box::new(RowExtra {
+                quantity,
+                signature,
+            })
+        });
+    }
+}
+
+impl Serialize for TransRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("TransRow", 8)?;
+        st.serialize_field("kind", &self.kind)?;
+        st.serialize_field("account", &self.account)?;
+        st.serialize_field("objects", &self.objects)?;
+        st.serialize_field("amount", &self.amount)?;
+        st.serialize_field("date", &self.date)?;
+        st.serialize_field("text", &self.text)?;
+        st.serialize_field("quantity", &self.quantity())?;
+        st.serialize_field("signature", &self.signature())?;
+        st.end()
     }
 }
 

@@ -994,8 +994,7 @@ impl Core {
             amount,
             date,
             text,
-            quantity: None,
-            signature: None,
+            extra: None,
             line: self.line_no,
         };
         self.push_row(row, kind);
@@ -1280,17 +1279,18 @@ impl Core {
         let signature = fields
             .get(i + 4)
             .and_then(|f| nonempty(self.text_of(line, f)));
-        Ok(TransRow {
+        let mut row = TransRow {
             kind,
             account,
             objects,
             amount,
             date,
             text,
-            quantity,
-            signature,
+            extra: None,
             line: self.line_no,
-        })
+        };
+        row.set_extra(quantity, signature);
+        Ok(row)
     }
 
     fn objects(&mut self, line: &[u8], f: &Field) -> RecResult<ObjectList> {
@@ -1863,8 +1863,7 @@ fn same_row(a: &TransRow, b: &TransRow) -> bool {
         && a.amount == b.amount
         && a.date == b.date
         && a.text == b.text
-        && a.quantity == b.quantity
-        && a.signature == b.signature
+        && a.extra == b.extra
 }
 
 /// Appends what `#KSUMMA` covers of one record: the label and each field's content, without

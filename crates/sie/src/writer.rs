@@ -364,8 +364,8 @@ pub fn write(file: &SieFile, ty: SieType) -> Vec<u8> {
                 t.extend(trailing(vec![
                     r.date.map(|d| Tok::Raw(d.to_sie())),
                     opt_text(&r.text),
-                    r.quantity.map(|q| Tok::Raw(q.to_string())),
-                    opt_text(&r.signature),
+                    r.quantity().map(|q| Tok::Raw(q.to_string())),
+                    r.signature().map(Tok::Text),
                 ]));
                 w.rec_indent(r.kind.label(), &t, true);
                 if r.kind == RowKind::Added {

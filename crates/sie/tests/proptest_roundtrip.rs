@@ -65,16 +65,19 @@ fn row() -> impl Strategy<Value = TransRow> {
         opt_text(),
     )
         .prop_map(
-            |(kind, account, objects, amount, date, text, quantity, signature)| TransRow {
-                kind,
-                account: Arc::from(account.as_str()),
-                objects,
-                amount,
-                date,
-                text,
-                quantity,
-                signature,
-                line: 0,
+            |(kind, account, objects, amount, date, text, quantity, signature)| {
+                let mut row = TransRow {
+                    kind,
+                    account: Arc::from(account.as_str()),
+                    objects,
+                    amount,
+                    date,
+                    text,
+                    extra: None,
+                    line: 0,
+                };
+                row.set_extra(quantity, signature);
+                row
             },
         )
 }
@@ -105,8 +108,7 @@ fn voucher() -> impl Strategy<Value = Voucher> {
                         amount: Amount(-sum),
                         date: None,
                         text: None,
-                        quantity: None,
-                        signature: None,
+                        extra: None,
                         line: 0,
                     });
                 }
