@@ -130,16 +130,23 @@ pub fn ore_to_tkr(ore: i64) -> i64 {
     div_round_half_away(i128::from(ore), i128::from(ORE_PER_TKR)) as i64
 }
 
+/// Digits of `n` with `sep` between groups of three: `group_thousands(3750, ' ')` is
+/// `3 750`.
+pub fn group_thousands(n: u64, sep: char) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// Formats whole tkr the Swedish way: `-1 645`, `17 579` (space as thousands separator).
 pub fn format_thousands(value: i64) -> String {
-    let digits = value.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(' ');
-        }
-        out.push(ch);
-    }
+    let out = group_thousands(value.unsigned_abs(), ' ');
     if value < 0 {
         format!("-{out}")
     } else {

@@ -172,24 +172,9 @@ pub(crate) fn rounding_note(report: &Report) -> &'static str {
     }
 }
 
-/// The Swedish name of a month (1..=12), for "januari–augusti".
+/// The Swedish name of a month (1..=12), for "januari–augusti"; None outside 1..=12.
 pub(crate) fn month_name(month: u32) -> Option<&'static str> {
-    const NAMES: [&str; 12] = [
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    let index = usize::try_from(month).ok()?.checked_sub(1)?;
-    NAMES.get(index).copied()
+    Some(delar_core::money::month_name(month)).filter(|name| !name.is_empty())
 }
 
 /// "Perioden januari–augusti 2023", or nothing for an impossible month.

@@ -31,17 +31,7 @@ impl Style {
 }
 
 /// Digits of `n` with `sep` between groups of three: `group_thousands(3750, ' ')` is "3 750".
-pub fn group_thousands(n: u64, sep: char) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(sep);
-        }
-        out.push(d);
-    }
-    out
-}
+pub use delar_core::money::group_thousands;
 
 /// A whole number of tkr the Swedish way: "3 750", "−402" (HTML) or "-402" (plain), "0".
 pub fn tkr(value: i64, style: Style) -> String {
