@@ -290,16 +290,19 @@ pub struct BudgetLine {
 /// Parses the budget file `konto;ansvar;belopp`.
 pub fn parse_budget(path: &str, bytes: &[u8]) -> Result<Vec<BudgetLine>, LoadError> {
     read_csv(path, bytes, &["konto", "belopp"], &["ansvar"])?
-        .into_iter()
-        .map(|r| {
-            Ok(BudgetLine {
-                account: r.account("konto")?,
-                ansvar: r.opt_text("ansvar"),
-                amount: r.ore("belopp")?,
-                origin: (r.path.clone(), r.line),
-            })
-        })
+        .iter()
+        .map(budget_line)
         .collect()
+}
+
+/// The `konto;ansvar;belopp` part of a budget or budget change record.
+fn budget_line(r: &Record) -> Result<BudgetLine, LoadError> {
+    Ok(BudgetLine {
+        account: r.account("konto")?,
+        ansvar: r.opt_text("ansvar"),
+        amount: r.ore("belopp")?,
+        origin: (r.path.clone(), r.line),
+    })
 }
 
 /// A line of the budget changes file.
@@ -329,12 +332,7 @@ pub fn parse_changes(path: &str, bytes: &[u8]) -> Result<Vec<ChangeLine>, LoadEr
             omrade: r.required("omrade")?,
             key: r.opt_key("nyckel")?,
             forklaring: r.text("forklaring"),
-            line: BudgetLine {
-                account: r.account("konto")?,
-                ansvar: r.opt_text("ansvar"),
-                amount: r.ore("belopp")?,
-                origin: (r.path.clone(), r.line),
-            },
+            line: budget_line(&r)?,
         })
     })
     .collect()
