@@ -4,7 +4,7 @@ use anyhow::{bail, Context};
 use clap::{Args, Subcommand, ValueEnum};
 use delar_sie::{
     BalanceRow, BalanceSource, Diagnostic, ParseOptions, Parsed, SieFile, SieReader, SieType,
-    TransAggregator,
+    TransAggregator, VoucherRef,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fmt::Write as _;
@@ -115,43 +115,53 @@ fn progress_bar(path: &Path) -> Option<ProgressBar> {
     Some(bar)
 }
 
-/// Streams `path`, passing each voucher to `each`; returns the rest of the file and the
-/// diagnostics. Memory stays bounded by the largest voucher.
-fn stream(
+/// A streaming reader over `path` with a progress bar on stderr (when it is a terminal).
+fn open_reader(
     path: &Path,
     lenient: bool,
-    mut each: impl FnMut(&SieFile, delar_sie::Voucher),
-) -> anyhow::Result<Parsed> {
+) -> anyhow::Result<(SieReader<BufReader<File>>, Option<ProgressBar>)> {
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let bar = progress_bar(path);
     let mut reader = SieReader::new(
         BufReader::with_capacity(1 << 20, file),
         &options(path, lenient),
     );
-    let mut last = 0u64;
-    while let Some(v) = reader.next_voucher() {
-        let v = v?;
-        if let Some(bar) = &bar {
-            let pos = reader.position();
+    if let Some(bar) = bar.clone() {
+        let mut last = 0u64;
+        reader = reader.with_progress(move |pos| {
             if pos - last > 1 << 20 {
                 bar.set_position(pos);
                 last = pos;
             }
-        }
-        each(reader.header(), v);
+        });
     }
+    Ok((reader, bar))
+}
+
+/// Streams `path`, passing each voucher to `each` with what was read of the rest of the
+/// file so far; returns the rest of the file and the diagnostics. Memory stays bounded by
+/// the largest voucher.
+fn stream(
+    path: &Path,
+    lenient: bool,
+    each: impl FnMut(&SieFile, VoucherRef<'_>),
+) -> anyhow::Result<Parsed> {
+    let (reader, bar) = open_reader(path, lenient)?;
+    let parsed = reader.read_all_with_header(each);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    Ok(reader.read_all(|_| {})?)
+    Ok(parsed?)
 }
 
 /// Reads the whole file into memory with vouchers.
 fn read_whole(path: &Path, lenient: bool) -> anyhow::Result<Parsed> {
-    let mut vouchers = Vec::new();
-    let mut parsed = stream(path, lenient, |_, v| vouchers.push(v))?;
-    parsed.file.vouchers = vouchers;
-    Ok(parsed)
+    let (reader, bar) = open_reader(path, lenient)?;
+    let parsed = reader.into_parsed();
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(parsed?)
 }
 
 fn print_diagnostics(out: &mut impl Write, diagnostics: &[Diagnostic]) -> std::io::Result<()> {
@@ -171,7 +181,7 @@ fn check(files: &[PathBuf], lenient: bool) -> anyhow::Result<ExitCode> {
         let mut rows = 0usize;
         let parsed = match stream(path, lenient, |_, v| {
             vouchers += 1;
-            rows += v.rows.len();
+            rows += v.row_count();
         }) {
             Ok(p) => p,
             Err(e) => {

@@ -146,9 +146,9 @@ fn check_amounts(path: &str, file: &delar_sie::SieFile) -> Result<(), LoadError>
         }
         Ok(())
     };
-    for v in &file.vouchers {
-        for r in &v.rows {
-            too_big(r.line, r.amount.ore())?;
+    for v in file.vouchers.iter() {
+        for r in v.rows() {
+            too_big(r.line(), r.amount().ore())?;
         }
     }
     for p in file.period_balances.iter().chain(&file.period_budgets) {
@@ -172,36 +172,32 @@ pub fn ledger_from_sie(path: &str, file: &delar_sie::SieFile) -> Ledger {
     };
     match kind {
         LedgerKind::Vouchers => {
-            for v in &file.vouchers {
+            for v in file.vouchers.iter() {
                 let difference = v.balance().ore();
                 if difference != 0 {
-                    let id = format!("{} {}", v.series, v.number).trim().to_string();
+                    let id = format!("{} {}", v.series(), v.number()).trim().to_string();
                     unbalanced.push(UnbalancedVoucher {
                         id,
-                        line: v.line,
+                        line: v.line(),
                         difference,
                     });
                 }
-                for row in &v.rows {
-                    if !row.kind.counts() {
+                for row in v.rows() {
+                    if !row.kind().counts() {
                         removed_rows += 1;
                         continue;
                     }
-                    let date = row.effective_date(v);
-                    let amount = row.amount.ore();
-                    match numeric_account(&row.account) {
+                    let date = row.effective_date(&v);
+                    let amount = row.amount().ore();
+                    match numeric_account(row.account()) {
                         Some(account) => postings.push(Posting {
                             account,
                             year: i32::from(date.year),
                             month: u32::from(date.month),
-                            objects: row
-                                .objects
-                                .iter()
-                                .map(|o| (o.dimension, o.id.clone()))
-                                .collect(),
+                            objects: row.objects().map(|(d, id)| (d, id.clone())).collect(),
                             amount,
                         }),
-                        None => add_non_numeric(&mut non_numeric, &row.account, amount),
+                        None => add_non_numeric(&mut non_numeric, row.account(), amount),
                     }
                 }
             }

@@ -67,27 +67,19 @@ pub fn generate_with(rows: usize, per_voucher: usize) -> Vec<u8> {
         let mut vrows = Vec::with_capacity(per_voucher);
         for k in 0..per_voucher / 2 {
             let amount = Amount((next() % 10_000_000) as i64 + 1);
-            let mut objects = ObjectList::new();
-            objects.push(1, ansvar[(next() % 200) as usize].clone());
-            objects.push(6, projekt[(next() % 50) as usize].clone());
-            let a = accounts[(next() % 1000) as usize].clone();
-            let b = accounts[(next() % 1000) as usize].clone();
+            let objects = vec![
+                (1, ansvar[(next() % 200) as usize].to_string()),
+                (6, projekt[(next() % 50) as usize].to_string()),
+            ];
+            let a = accounts[(next() % 1000) as usize].to_string();
+            let b = accounts[(next() % 1000) as usize].to_string();
             for (acc, amt) in [(a, amount), (b, -amount)] {
-                vrows.push(TransRow {
-                    kind: RowKind::Normal,
-                    account: acc,
-                    objects: objects.clone(),
-                    amount: amt,
-                    date: None,
-                    text: None,
-                    extra: None,
-                    line: 0,
-                });
+                vrows.push(RowData::new(acc, objects.clone(), amt));
             }
             let _ = k;
         }
-        f.vouchers.push(Voucher {
-            series: Arc::from("A"),
+        f.vouchers.push(&VoucherData {
+            series: "A".into(),
             number: (v + 1).to_string(),
             date: day,
             text: Some(format!("Faktura {}", 100_000 + v)),

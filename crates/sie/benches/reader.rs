@@ -39,7 +39,7 @@ fn reader(c: &mut Criterion) {
         b.iter(|| {
             let mut n = 0usize;
             let parsed = SieReader::new(black_box(&bytes[..]), &ParseOptions::new("bench.se"))
-                .read_all(|v| n += v.rows.len())
+                .read_all(|v| n += v.row_count())
                 .expect("in memory");
             assert!(parsed.diagnostics.is_empty());
             n

@@ -23,7 +23,7 @@ fn main() {
             let t = std::time::Instant::now();
             let mut n = 0usize;
             let r = delar_sie::SieReader::new(&bytes[..], &delar_sie::ParseOptions::new(p.clone()))
-                .read_all(|v| n += v.rows.len());
+                .read_all(|v| n += v.row_count());
             let el = t.elapsed();
             println!(
                 "stream: {:?} {:.0} MB/s rows {n} diags {}",

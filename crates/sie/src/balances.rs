@@ -4,6 +4,7 @@
 use crate::amount::Amount;
 use crate::date::Period;
 use crate::model::*;
+use crate::vouchers::VoucherRef;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::fmt;
@@ -81,21 +82,26 @@ impl TransAggregator {
     }
 
     /// Adds the counting rows (normal and added) of `v` when its date is in the year.
-    pub fn add(&mut self, v: &Voucher) {
+    pub fn add(&mut self, v: &VoucherRef<'_>) {
         if let Some(y) = &self.range {
-            if !y.contains(v.date) {
+            if !y.contains(v.date()) {
                 return;
             }
         }
         self.vouchers += 1;
-        let period = v.date.period();
-        for r in v.rows.iter().filter(|r| r.kind.counts()) {
-            *self.totals.entry((r.account.clone(), period)).or_default() += r.amount;
-            for o in r.objects.iter() {
+        let period = v.date().period();
+        for r in v.rows().filter(|r| r.kind().counts()) {
+            let account = r.account_sym();
+            *self.totals.entry((account.clone(), period)).or_default() += r.amount();
+            for (dimension, id) in r.objects() {
+                let o = ObjectRef {
+                    dimension,
+                    id: id.clone(),
+                };
                 *self
                     .by_object
-                    .entry((r.account.clone(), period, o.clone()))
-                    .or_default() += r.amount;
+                    .entry((account.clone(), period, o))
+                    .or_default() += r.amount();
             }
         }
     }
@@ -159,8 +165,8 @@ pub fn balances(file: &SieFile, year: i32) -> Balances {
     let range = file.fiscal_year(year).copied();
     if !file.vouchers.is_empty() && (range.is_some() || year == 0) {
         let mut agg = TransAggregator::new(range);
-        for v in &file.vouchers {
-            agg.add(v);
+        for v in file.vouchers.iter() {
+            agg.add(&v);
         }
         if agg.voucher_count() > 0 {
             return Balances {

@@ -107,6 +107,18 @@ pub fn decode(bytes: &[u8], encoding: Encoding) -> Cow<'_, str> {
     }
 }
 
+/// Decodes one field in `encoding`, appending to `out`.
+#[inline]
+pub(crate) fn decode_into(bytes: &[u8], encoding: Encoding, out: &mut String) {
+    if bytes.is_ascii() {
+        if let Ok(s) = std::str::from_utf8(bytes) {
+            out.push_str(s);
+            return;
+        }
+    }
+    out.push_str(&decode(bytes, encoding));
+}
+
 /// Encodes text in CP437; characters CP437 lacks become `?`.
 pub fn encode_cp437(text: &str, out: &mut Vec<u8>) {
     if text.is_ascii() {

@@ -16,6 +16,7 @@ pub mod encoding;
 pub mod model;
 mod parser;
 pub mod reader;
+pub mod vouchers;
 pub mod writer;
 
 pub use amount::{Amount, NumberError, Quantity};
@@ -25,6 +26,7 @@ pub use diagnostic::{Code, Diagnostic, Severity, SieError};
 pub use encoding::Encoding;
 pub use model::*;
 pub use reader::SieReader;
+pub use vouchers::{RowData, RowRef, VoucherData, VoucherRef, Vouchers};
 pub use writer::write;
 
 /// How to read a file.

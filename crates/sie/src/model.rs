@@ -2,6 +2,7 @@
 
 use crate::amount::{Amount, Quantity};
 use crate::date::{Date, Period};
+use crate::vouchers::Vouchers;
 use serde::Serialize;
 use smallvec::SmallVec;
 use std::sync::Arc;
@@ -334,116 +335,6 @@ impl RowKind {
     }
 }
 
-/// A voucher row (`#TRANS`, `#RTRANS`, `#BTRANS`).
-///
-/// The rarely used quantity and signature live behind one pointer ([`TransRow::extra`]), so
-/// that the common row stays small; read them with [`TransRow::quantity`] and
-/// [`TransRow::signature`]. Serialised with the same fields as before (`quantity`,
-/// `signature`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TransRow {
-    /// Normal, added or removed.
-    pub kind: RowKind,
-    /// Account number.
-    pub account: Sym,
-    /// Objects.
-    pub objects: ObjectList,
-    /// Amount (debit positive, credit negative).
-    pub amount: Amount,
-    /// Transaction date when it differs from the voucher's.
-    pub date: Option<Date>,
-    /// Row text.
-    pub text: Option<String>,
-    /// Quantity and signature, when the row has either (`None` otherwise).
-    pub extra: Option<Box<RowExtra>>,
-    /// Source line.
-    pub line: u32,
-}
-
-/// The rare fields of a voucher row.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RowExtra {
-    /// Quantity.
-    pub quantity: Option<Quantity>,
-    /// Signature.
-    pub signature: Option<String>,
-}
-
-impl TransRow {
-    /// The row's own date, or the voucher's.
-    pub fn effective_date(&self, voucher: &Voucher) -> Date {
-        self.date.unwrap_or(voucher.date)
-    }
-
-    /// Quantity, when given.
-    pub fn quantity(&self) -> Option<Quantity> {
-        self.extra.as_ref().and_then(|e| e.quantity)
-    }
-
-    /// Signature, when given.
-    pub fn signature(&self) -> Option<&str> {
-        self.extra.as_ref().and_then(|e| e.signature.as_deref())
-    }
-
-    /// Sets quantity and signature (stored only when either is given).
-    pub fn set_extra(&mut self, quantity: Option<Quantity>, signature: Option<String>) {
-        self.extra = (quantity.is_some() || signature.is_some()).then(|| {
-            Box::new(RowExtra {
-                quantity,
-                signature,
-            })
-        });
-    }
-}
-
-impl Serialize for TransRow {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("TransRow", 8)?;
-        st.serialize_field("kind", &self.kind)?;
-        st.serialize_field("account", &self.account)?;
-        st.serialize_field("objects", &self.objects)?;
-        st.serialize_field("amount", &self.amount)?;
-        st.serialize_field("date", &self.date)?;
-        st.serialize_field("text", &self.text)?;
-        st.serialize_field("quantity", &self.quantity())?;
-        st.serialize_field("signature", &self.signature())?;
-        st.end()
-    }
-}
-
-/// A voucher (`#VER` with its rows).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Voucher {
-    /// Series (may be empty).
-    pub series: Sym,
-    /// Number within the series (may be empty).
-    pub number: String,
-    /// Voucher date.
-    pub date: Date,
-    /// Text.
-    pub text: Option<String>,
-    /// Registration date.
-    pub registered: Option<Date>,
-    /// Signature.
-    pub signature: Option<String>,
-    /// Rows in file order.
-    pub rows: Vec<TransRow>,
-    /// Source line of `#VER`.
-    #[serde(skip)]
-    pub line: u32,
-}
-
-impl Voucher {
-    /// Sum of the rows that count (normal and added): zero for a balanced voucher.
-    pub fn balance(&self) -> Amount {
-        self.rows
-            .iter()
-            .filter(|r| r.kind.counts())
-            .fold(Amount::ZERO, |a, r| a + r.amount)
-    }
-}
-
 /// A record the reader does not know, kept as read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnknownRecord {
@@ -514,7 +405,7 @@ pub struct SieFile {
     /// `#PBUDGET`.
     pub period_budgets: Vec<PeriodBalance>,
     /// `#VER` with rows (empty when read with the streaming reader, which yields them).
-    pub vouchers: Vec<Voucher>,
+    pub vouchers: Vouchers,
     /// The value of the closing `#KSUMMA`, when the file carries one.
     pub checksum: Option<u32>,
     /// Records the reader does not know.
@@ -534,7 +425,7 @@ impl SieFile {
 
     /// Number of voucher rows (all kinds).
     pub fn row_count(&self) -> usize {
-        self.vouchers.iter().map(|v| v.rows.len()).sum()
+        self.vouchers.row_count()
     }
 
     /// The smallest SIE type that holds everything in this file.
@@ -608,12 +499,7 @@ impl SieFile {
         for p in f.period_balances.iter_mut().chain(&mut f.period_budgets) {
             p.line = 0;
         }
-        for v in &mut f.vouchers {
-            v.line = 0;
-            for r in &mut v.rows {
-                r.line = 0;
-            }
-        }
+        f.vouchers.clear_lines();
         for u in &mut f.unknown_records {
             u.line = 0;
         }

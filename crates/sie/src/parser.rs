@@ -5,6 +5,7 @@ use crate::date::{Date, Period};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::encoding::{self, Encoding};
 use crate::model::*;
+use crate::vouchers::{pack_date, unpack_date, Head, Pair, Row};
 use crate::{ParseOptions, Parsed};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
@@ -400,11 +401,17 @@ pub(crate) struct Core {
     /// Interned texts of up to 15 bytes, keyed by bytes and length packed in a u128.
     small: FxHashMap<u128, u32>,
     cache: Box<[(u128, u32); 1 << CACHE_BITS]>,
-    syms: Vec<Sym>,
     info: Vec<SymInfo>,
     account_index: FxHashMap<u32, usize>,
     voucher_keys: VoucherKeys,
-    voucher: Option<Voucher>,
+    /// The voucher being read (its rows go straight into `file.vouchers`).
+    cur: Option<Current>,
+    /// Number, text and signature of the current voucher (stored when it ends).
+    cur_number: String,
+    cur_text: String,
+    cur_signature: String,
+    /// Object pairs of a row read by the general path, before it is committed.
+    pair_scratch: Vec<(u32, u32)>,
     state: VerState,
     damaged: bool,
     /// The last row was an `#RTRANS` whose `#TRANS` copy may follow.
@@ -420,6 +427,21 @@ pub(crate) struct Core {
     suppressed: (u64, u64),
     /// Whether voucher rows may take the fast path (off in tests comparing both paths).
     fast_rows: bool,
+}
+
+/// The voucher being read.
+#[derive(Debug, Clone, Copy)]
+struct Current {
+    series: u32,
+    date: Date,
+    registered: Option<Date>,
+    line: u32,
+    /// Its first row in `file.vouchers.rows`.
+    rows_start: u32,
+    /// Sum of the counting rows so far.
+    sum: Amount,
+    /// Whether any row has its own date (checked against the year at the end).
+    row_dates: bool,
 }
 
 /// At most this many diagnostics are listed; the rest are counted.
@@ -447,11 +469,14 @@ impl Core {
             interner: FxHashMap::default(),
             small: FxHashMap::default(),
             cache: Box::new([(0, u32::MAX); 1 << CACHE_BITS]),
-            syms: Vec::new(),
             info: Vec::new(),
             account_index: FxHashMap::default(),
             voucher_keys: VoucherKeys::default(),
-            voucher: None,
+            cur: None,
+            cur_number: String::new(),
+            cur_text: String::new(),
+            cur_signature: String::new(),
+            pair_scratch: Vec::new(),
             state: VerState::None,
             damaged: false,
             after_added: false,
@@ -587,9 +612,10 @@ impl Core {
     }
 
     fn new_sym(&mut self, bytes: &[u8]) -> u32 {
-        let id = u32::try_from(self.syms.len()).unwrap_or(u32::MAX);
+        let syms = &mut self.file.vouchers.symbols;
+        let id = u32::try_from(syms.len()).unwrap_or(u32::MAX);
         let text: Sym = encoding::decode(bytes, self.encoding).into();
-        self.syms.push(text);
+        syms.push(text);
         self.info.push(SymInfo::default());
         id
     }
@@ -599,7 +625,22 @@ impl Core {
             Cow::Borrowed(b) => self.intern(b),
             Cow::Owned(b) => self.intern(&b),
         };
-        (id, self.syms[id as usize].clone())
+        (id, self.sym(id).clone())
+    }
+
+    /// The text of symbol `id`.
+    #[inline]
+    fn sym(&self, id: u32) -> &Sym {
+        &self.file.vouchers.symbols[id as usize]
+    }
+
+    /// Decodes field `f` into `out` (cleared first).
+    fn text_into(&self, line: &[u8], f: &Field, out: &mut String) {
+        out.clear();
+        match field_bytes(line, f) {
+            Cow::Borrowed(b) => encoding::decode_into(b, self.encoding, out),
+            Cow::Owned(b) => encoding::decode_into(&b, self.encoding, out),
+        }
     }
 
     fn text_of(&self, line: &[u8], f: &Field) -> String {
@@ -619,11 +660,12 @@ impl Core {
         }
     }
 
-    /// Feeds one line (without its `\n`). Returns a voucher when its closing `}` is read.
-    pub(crate) fn feed_line(&mut self, raw: &[u8]) -> Option<Voucher> {
+    /// Feeds one line (without its `\n`). Returns true when a voucher ended (it is then the
+    /// last one of `file.vouchers`).
+    pub(crate) fn feed_line(&mut self, raw: &[u8]) -> bool {
         self.line_no = self.line_no.saturating_add(1);
         if self.not_sie {
-            return None;
+            return false;
         }
         let mut line = raw;
         if let [rest @ .., b'\r'] = line {
@@ -634,20 +676,20 @@ impl Core {
         }
         let lead = line.iter().position(|&b| !is_space(b) && b != 0x1A);
         let Some(lead) = lead else {
-            return None; // blank line
+            return false; // blank line
         };
         if !self.seen_record {
             self.seen_record = true;
             if line[lead] != b'#' {
                 self.reject_not_sie(line, lead);
-                return None;
+                return false;
             }
         }
         self.decide_encoding(line);
         match line[lead] {
             b'{' if line[lead + 1..].iter().all(|&b| is_space(b)) => {
                 self.open_brace(line, lead);
-                None
+                false
             }
             b'}' if line[lead + 1..].iter().all(|&b| is_space(b)) => self.close_brace(line, lead),
             b'#' => self.record(line, lead),
@@ -661,7 +703,7 @@ impl Core {
                     Code::Syntax,
                     "line is not a record (records start with `#`); it is ignored".to_string(),
                 );
-                None
+                false
             }
         }
     }
@@ -704,7 +746,7 @@ impl Core {
         }
     }
 
-    fn close_brace(&mut self, line: &[u8], lead: usize) -> Option<Voucher> {
+    fn close_brace(&mut self, line: &[u8], lead: usize) -> bool {
         match self.state {
             VerState::Open => self.finish_voucher(),
             _ => {
@@ -714,14 +756,14 @@ impl Core {
                     code: Code::Structure,
                 };
                 self.report(line, p, Severity::Error);
-                None
+                false
             }
         }
     }
 
-    fn record(&mut self, line: &[u8], lead: usize) -> Option<Voucher> {
+    fn record(&mut self, line: &[u8], lead: usize) -> bool {
         if self.state == VerState::Open && self.fast_rows && self.fast_row(line, lead) {
-            return None;
+            return false;
         }
         let mut fields = std::mem::take(&mut self.fields);
         let split_err = if fast_split(line, &mut fields) {
@@ -739,7 +781,7 @@ impl Core {
         line: &[u8],
         fields: &[Field],
         split_err: Option<SplitError>,
-    ) -> Option<Voucher> {
+    ) -> bool {
         self.records += 1;
         let label_f = fields[0];
         let label_raw = &line[label_f.start as usize..label_f.end as usize];
@@ -764,7 +806,7 @@ impl Core {
                 if self.state == VerState::Open {
                     self.damaged = true;
                 }
-                return None;
+                return false;
             }
             let p = Problem {
                 offset: e.offset,
@@ -777,13 +819,13 @@ impl Core {
         // #KSUMMA bookkeeping: every record between the opening and the closing #KSUMMA.
         if label == b"#KSUMMA" {
             self.ksumma_record(line, fields);
-            return None;
+            return false;
         }
         if self.ksumma.active {
             self.hash_record(line, fields);
         }
 
-        let mut finished = None;
+        let mut finished = false;
         let is_row = matches!(label, b"#TRANS" | b"#RTRANS" | b"#BTRANS");
         if !is_row {
             match self.state {
@@ -794,7 +836,7 @@ impl Core {
                 }
                 VerState::Open => {
                     let ln = self.line_no;
-                    let vline = self.voucher.as_ref().map_or(0, |v| v.line);
+                    let vline = self.cur.map_or(0, |v| v.line);
                     self.push_diag(
                         Severity::Error,
                         ln,
@@ -938,7 +980,6 @@ impl Core {
             return false;
         };
         let mut date = None;
-        let mut text = None;
         let mut date_tok = None;
         let mut text_tok = None;
         if let Some(t) = simple_token(line, &mut i) {
@@ -950,9 +991,6 @@ impl Core {
             }
             date_tok = Some(t);
             if let Some(t) = simple_token(line, &mut i) {
-                if t.1 > t.0 {
-                    text = Some(encoding::decode(&line[t.0..t.1], self.encoding).into_owned());
-                }
                 text_tok = Some(t);
             }
         }
@@ -960,17 +998,16 @@ impl Core {
         if i < line.len() {
             return false; // quantity, signature or something unusual: general path
         }
-        let mut objects = ObjectList::new();
-        for &(dim, _, _, os, oe) in &pairs[..n] {
-            let id = self.intern_at(line, os, oe);
-            objects.push(dim, self.syms[id as usize].clone());
-        }
         // Pass 2: commit.
         let acc_id = self.intern_at(line, acc.0, acc.1);
-        let account = self.syms[acc_id as usize].clone();
         let info = &mut self.info[acc_id as usize];
         if info.first_use.0 == 0 {
             info.first_use = (self.line_no, acc.0 as u32 + 1);
+        }
+        let objects = u32::try_from(self.file.vouchers.pairs.len()).unwrap_or(u32::MAX);
+        for &(dim, _, _, os, oe) in &pairs[..n] {
+            let id = self.intern_at(line, os, oe);
+            self.file.vouchers.pairs.push(Pair { dimension: dim, id });
         }
         self.records += 1;
         if self.ksumma.active {
@@ -987,17 +1024,24 @@ impl Core {
             }
             ks.flush_if_full();
         }
-        let row = TransRow {
-            kind,
-            account,
-            objects,
-            amount,
-            date,
-            text,
-            extra: None,
-            line: self.line_no,
+        let text = match text_tok {
+            Some((ts, te, _)) if te > ts => {
+                let store = &mut self.file.vouchers;
+                encoding::decode_into(&line[ts..te], self.encoding, &mut store.texts);
+                store.close_text()
+            }
+            _ => 0,
         };
-        self.push_row(row, kind);
+        let row = Row {
+            amount,
+            account: acc_id,
+            objects,
+            meta: Row::meta(kind, n),
+            text,
+            line: self.line_no,
+            date: pack_date(date),
+        };
+        self.push_row(row);
         true
     }
 
@@ -1075,74 +1119,115 @@ impl Core {
     }
 
     /// Finishes the current voucher with its checks.
-    fn finish_voucher(&mut self) -> Option<Voucher> {
+    fn finish_voucher(&mut self) -> bool {
         self.state = VerState::None;
         self.after_added = false;
-        let v = self.voucher.take()?;
+        let Some(cur) = self.cur.take() else {
+            return false;
+        };
         let damaged = std::mem::replace(&mut self.damaged, false);
-        if let Some(year) = self.file.fiscal_year(0).copied() {
-            for r in v
-                .rows
-                .iter()
-                .filter(|r| r.date.is_some_and(|d| !year.contains(d)))
-            {
-                let d = r.date.unwrap_or(v.date);
-                self.push_diag(
-                    Severity::Warning,
-                    r.line,
-                    1,
-                    Code::DateOutsideYear,
-                    format!(
-                        "row date {d} lies outside the fiscal year {} – {} (#RAR 0); check the date or the year exported",
-                        year.start, year.end
-                    ),
-                );
+        let rows_end = u32::try_from(self.file.vouchers.rows.len()).unwrap_or(u32::MAX);
+        if cur.row_dates {
+            if let Some(year) = self.file.fiscal_year(0).copied() {
+                let outside: Vec<(u32, Date)> = self
+                    .file
+                    .vouchers
+                    .rows
+                    .get(cur.rows_start as usize..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|r| {
+                        let d = unpack_date(r.date)?;
+                        (!year.contains(d)).then_some((r.line, d))
+                    })
+                    .collect();
+                for (l, d) in outside {
+                    self.push_diag(
+                        Severity::Warning,
+                        l,
+                        1,
+                        Code::DateOutsideYear,
+                        format!(
+                            "row date {d} lies outside the fiscal year {} – {} (#RAR 0); check the date or the year exported",
+                            year.start, year.end
+                        ),
+                    );
+                }
             }
         }
-        if !damaged {
-            let sum = v.balance();
-            if !sum.is_zero() {
-                let sev = self.data_severity();
-                self.push_diag(
-                    sev,
-                    v.line,
-                    1,
-                    Code::Unbalanced,
-                    format!(
-                        "voucher {} does not balance: its rows sum to {sum} (expected 0.00); correct the voucher in the accounting program and export again",
-                        voucher_name(&v)
-                    ),
-                );
-            }
+        if !damaged && !cur.sum.is_zero() {
+            let sev = self.data_severity();
+            let sum = cur.sum;
+            let name = voucher_name(self.sym(cur.series), &self.cur_number, cur.line);
+            self.push_diag(
+                sev,
+                cur.line,
+                1,
+                Code::Unbalanced,
+                format!(
+                    "voucher {name} does not balance: its rows sum to {sum} (expected 0.00); correct the voucher in the accounting program and export again"
+                ),
+            );
         }
-        Some(v)
+        let store = &mut self.file.vouchers;
+        let number = store.add_text(&self.cur_number);
+        let text = store.add_text(&self.cur_text);
+        let signature = store.add_text(&self.cur_signature);
+        store.heads.push(Head {
+            series: cur.series,
+            number,
+            text,
+            signature,
+            date: cur.date,
+            registered: cur.registered,
+            rows_start: cur.rows_start,
+            rows_end,
+            line: cur.line,
+        });
+        true
+    }
+
+    /// Empties the voucher store after the streaming reader handed its last voucher out. A
+    /// voucher begun on the same line (a `#VER` after a missing `}`) has no rows yet, and
+    /// its texts wait in the `cur_*` strings, so nothing of it is lost.
+    pub(crate) fn clear_vouchers(&mut self) {
+        let store = &mut self.file.vouchers;
+        match self.cur.as_mut() {
+            Some(cur) if cur.rows_start as usize != store.rows.len() => {
+                // Not reached (rows never end a voucher); keep everything rather than lose rows.
+                return;
+            }
+            Some(cur) => cur.rows_start = 0,
+            None => {}
+        }
+        store.clear();
     }
 
     fn ver(&mut self, line: &[u8], fields: &[Field]) -> RecResult<()> {
         let series = match fields.get(1) {
-            Some(f) => self.sym_of(line, f),
-            None => {
-                let id = self.intern(b"");
-                (id, self.syms[id as usize].clone())
-            }
+            Some(f) => self.sym_of(line, f).0,
+            None => self.intern(b""),
         };
-        let number = fields
-            .get(2)
-            .map(|f| self.text_of(line, f))
-            .unwrap_or_default();
         let date_f = fields
             .get(3)
             .ok_or_else(|| missing(line, "#VER", "voucher date"))?;
         let date = self.date(line, date_f, "voucher date")?;
-        let text = fields.get(4).and_then(|f| nonempty(self.text_of(line, f)));
         let registered = match fields.get(5) {
             Some(f) if f.end > f.start => Some(self.date(line, f, "registration date")?),
             _ => None,
         };
-        let signature = fields.get(6).and_then(|f| nonempty(self.text_of(line, f)));
+        let mut number = std::mem::take(&mut self.cur_number);
+        let mut text = std::mem::take(&mut self.cur_text);
+        let mut signature = std::mem::take(&mut self.cur_signature);
+        for (i, out) in [(2, &mut number), (4, &mut text), (6, &mut signature)] {
+            match fields.get(i) {
+                Some(f) => self.text_into(line, f, out),
+                None => out.clear(),
+            }
+        }
         let open = fields.last().is_some_and(|f| f.kind == Kind::Open);
         // Duplicate voucher numbers within a series.
-        if !number.is_empty() && !self.voucher_keys.insert(series.0, &number) {
+        if !number.is_empty() && !self.voucher_keys.insert(series, &number) {
             // A warning: some programs number every voucher of a series 1 (see the
             // corpus); the data is still usable.
             let sev = Severity::Warning;
@@ -1150,17 +1235,20 @@ impl Core {
                 .get(2)
                 .map_or(1, |f| self.column(line, f.start as usize));
             let ln = self.line_no;
+            let shown = display_series(self.sym(series));
             self.push_diag(
                 sev,
                 ln,
                 col,
                 Code::DuplicateVoucher,
                 format!(
-                    "voucher number {number} appears twice in series {}; each voucher needs its own number; check the export",
-                    display_series(&series.1)
+                    "voucher number {number} appears twice in series {shown}; each voucher needs its own number; check the export"
                 ),
             );
         }
+        self.cur_number = number;
+        self.cur_text = text;
+        self.cur_signature = signature;
         // Dates inside the current fiscal year.
         if let Some(year) = self.file.fiscal_year(0) {
             if !year.contains(date) {
@@ -1176,15 +1264,14 @@ impl Core {
                 );
             }
         }
-        self.voucher = Some(Voucher {
-            series: series.1,
-            number,
+        self.cur = Some(Current {
+            series,
             date,
-            text,
             registered,
-            signature,
-            rows: Vec::with_capacity(4),
             line: self.line_no,
+            rows_start: u32::try_from(self.file.vouchers.rows.len()).unwrap_or(u32::MAX),
+            sum: Amount::ZERO,
+            row_dates: false,
         });
         self.damaged = false;
         self.after_added = false;
@@ -1213,7 +1300,7 @@ impl Core {
         let r = self.row_inner(line, fields, kind);
         match r {
             Ok(row) => {
-                self.push_row(row, kind);
+                self.push_row(row);
                 Ok(())
             }
             Err(p) => {
@@ -1223,30 +1310,45 @@ impl Core {
         }
     }
 
-    /// Adds a row to the open voucher, dropping the `#TRANS` copy that follows an `#RTRANS`.
+    /// Adds a row (whose object pairs and text are already stored) to the open voucher,
+    /// dropping the `#TRANS` copy that follows an `#RTRANS`.
     #[inline]
-    fn push_row(&mut self, row: TransRow, kind: RowKind) {
-        if let Some(v) = self.voucher.as_mut() {
-            if kind == RowKind::Normal && self.after_added {
-                self.after_added = false;
-                if let Some(prev) = v.rows.last() {
-                    if prev.kind == RowKind::Added && same_row(prev, &row) {
-                        // The #TRANS copy written for old readers after an #RTRANS.
-                        return;
-                    }
-                }
+    fn push_row(&mut self, row: Row) {
+        let store = &mut self.file.vouchers;
+        let Some(cur) = self.cur.as_mut() else {
+            store.discard_parts(&row);
+            return;
+        };
+        let kind = row.kind();
+        store.rows.push(row);
+        if kind == RowKind::Normal && self.after_added {
+            self.after_added = false;
+            let n = store.rows.len();
+            if n >= 2
+                && n - 2 >= cur.rows_start as usize
+                && store.rows[n - 2].kind() == RowKind::Added
+                && store.row_ref(n - 2).same_content(&store.row_ref(n - 1))
+            {
+                // The #TRANS copy written for old readers after an #RTRANS.
+                store.pop_row();
+                return;
             }
-            self.after_added = kind == RowKind::Added;
-            v.rows.push(row);
+        }
+        self.after_added = kind == RowKind::Added;
+        if kind.counts() {
+            cur.sum += row.amount;
+        }
+        if row.date != 0 {
+            cur.row_dates = true;
         }
     }
 
-    fn row_inner(&mut self, line: &[u8], fields: &[Field], kind: RowKind) -> RecResult<TransRow> {
+    fn row_inner(&mut self, line: &[u8], fields: &[Field], kind: RowKind) -> RecResult<Row> {
         let label = kind.label();
         let acc_f = fields
             .get(1)
             .ok_or_else(|| missing(line, label, "account"))?;
-        let (acc_id, account) = self.sym_of(line, acc_f);
+        let (acc_id, _) = self.sym_of(line, acc_f);
         {
             let info = &mut self.info[acc_id as usize];
             if info.first_use.0 == 0 {
@@ -1254,10 +1356,10 @@ impl Core {
             }
         }
         let mut i = 2;
-        let mut objects = ObjectList::new();
+        self.pair_scratch.clear();
         if let Some(f) = fields.get(2) {
             if f.kind == Kind::List {
-                objects = self.objects(line, f)?;
+                self.object_ids(line, f)?;
                 i = 3;
             }
         }
@@ -1279,41 +1381,61 @@ impl Core {
         let signature = fields
             .get(i + 4)
             .and_then(|f| nonempty(self.text_of(line, f)));
-        let mut row = TransRow {
-            kind,
-            account,
-            objects,
+        // Commit: nothing above failed.
+        let store = &mut self.file.vouchers;
+        let objects = u32::try_from(store.pairs.len()).unwrap_or(u32::MAX);
+        store.pairs.extend(
+            self.pair_scratch
+                .iter()
+                .map(|&(dimension, id)| Pair { dimension, id }),
+        );
+        let text = store.add_text(text.as_deref().unwrap_or(""));
+        let (text, flag) = store.text_and_extra(text, quantity, signature);
+        Ok(Row {
             amount,
-            date,
+            account: acc_id,
+            objects,
+            meta: Row::meta(kind, self.pair_scratch.len()) | flag,
             text,
-            extra: None,
             line: self.line_no,
-        };
-        row.set_extra(quantity, signature);
-        Ok(row)
+            date: pack_date(date),
+        })
     }
 
+    /// Reads an object list of a header record (`#OIB`, `#PSALDO`, …).
     fn objects(&mut self, line: &[u8], f: &Field) -> RecResult<ObjectList> {
+        self.pair_scratch.clear();
+        self.object_ids(line, f)?;
+        let mut list = ObjectList::new();
+        for k in 0..self.pair_scratch.len() {
+            let (dim, id) = self.pair_scratch[k];
+            list.push(dim, self.sym(id).clone());
+        }
+        Ok(list)
+    }
+
+    /// Reads an object list into `pair_scratch` as (dimension, symbol id) pairs.
+    fn object_ids(&mut self, line: &[u8], f: &Field) -> RecResult<()> {
         let base = f.start as usize;
         let body = &line[base..f.end as usize];
-        let list = ObjectList::new();
         if body.iter().all(|&b| is_space(b)) {
-            return Ok(list);
+            return Ok(());
         }
         let mut inner = std::mem::take(&mut self.inner);
-        let r = self.objects_inner(line, base, body, &mut inner, list);
+        let mut pairs = std::mem::take(&mut self.pair_scratch);
+        let r = self.objects_inner(base, body, &mut inner, &mut pairs);
         self.inner = inner;
+        self.pair_scratch = pairs;
         r
     }
 
     fn objects_inner(
         &mut self,
-        _line: &[u8],
         base: usize,
         body: &[u8],
         inner: &mut Vec<Field>,
-        mut list: ObjectList,
-    ) -> RecResult<ObjectList> {
+        out: &mut Vec<(u32, u32)>,
+    ) -> RecResult<()> {
         if let Some(e) = split(body, inner) {
             return Err(Problem {
                 offset: base + e.offset,
@@ -1338,10 +1460,10 @@ impl Core {
                 ),
                 code: Code::Syntax,
             })?;
-            let (_, id) = self.sym_of(body, &pair[1]);
-            list.push(dim, id);
+            let (id, _) = self.sym_of(body, &pair[1]);
+            out.push((dim, id));
         }
-        Ok(list)
+        Ok(())
     }
 
     fn date(&self, line: &[u8], f: &Field, what: &str) -> RecResult<Date> {
@@ -1681,9 +1803,9 @@ impl Core {
     }
 
     /// Ends the input: closes what is open and runs the file-wide checks.
-    pub(crate) fn finish(&mut self) -> Option<Voucher> {
+    pub(crate) fn finish(&mut self) -> bool {
         if self.not_sie {
-            return None;
+            return false;
         }
         if !self.seen_record {
             self.not_sie = true;
@@ -1695,14 +1817,14 @@ impl Core {
                 "not a SIE file: the file is empty; export it again from the accounting program"
                     .to_string(),
             );
-            return None;
+            return false;
         }
-        let mut last = None;
+        let mut last = false;
         match self.state {
             VerState::None => {}
             VerState::AwaitOpen => last = self.finish_voucher(),
             VerState::Open => {
-                let vline = self.voucher.as_ref().map_or(0, |v| v.line);
+                let vline = self.cur.map_or(0, |v| v.line);
                 let ln = self.line_no;
                 self.push_diag(
                     Severity::Error,
@@ -1736,7 +1858,7 @@ impl Core {
             .collect();
         undeclared.sort_unstable();
         for (l, c, id) in undeclared {
-            let acc = self.syms[id as usize].clone();
+            let acc = self.sym(id).clone();
             let msg = if has_chart {
                 format!("account {acc} is used in a voucher row but not declared with #KONTO; add it to the chart of accounts in the exporting program (its name will be missing)")
             } else {
@@ -1782,14 +1904,14 @@ impl Core {
     }
 }
 
-fn voucher_name(v: &Voucher) -> String {
-    let s = display_series(&v.series);
-    let n = if v.number.is_empty() {
+fn voucher_name(series: &str, number: &str, line: u32) -> String {
+    let s = display_series(series);
+    let n = if number.is_empty() {
         "(no number)"
     } else {
-        &v.number
+        number
     };
-    format!("{s} {n} (line {})", v.line)
+    format!("{s} {n} (line {line})")
 }
 
 fn display_series(s: &str) -> String {
@@ -1854,16 +1976,6 @@ fn quantity(line: &[u8], f: &Field) -> RecResult<Quantity> {
         message: format!("quantity {e}"),
         code: Code::Syntax,
     })
-}
-
-/// Whether two rows are the same apart from kind and line (an #RTRANS and its #TRANS copy).
-fn same_row(a: &TransRow, b: &TransRow) -> bool {
-    a.account == b.account
-        && a.objects == b.objects
-        && a.amount == b.amount
-        && a.date == b.date
-        && a.text == b.text
-        && a.extra == b.extra
 }
 
 /// Appends what `#KSUMMA` covers of one record: the label and each field's content, without
@@ -2052,29 +2164,18 @@ pub(crate) fn parse_buffer(bytes: &[u8], options: &ParseOptions) -> Parsed {
         }
         core.encoding_known = true;
     }
-    let mut vouchers = Vec::new();
+    core.file.vouchers.reserve_for(bytes.len());
     let mut start = 0usize;
     while start < bytes.len() {
         let end = line_end(bytes, start);
         let line = &bytes[start..end];
         start = end + 1;
-        if let Some(v) = core.feed_line(line) {
-            if vouchers.capacity() == 0 {
-                // Rough guess from the size (a voucher of two to four rows takes 120–250
-                // bytes): avoids growing, and so copying, a large Vec. Pages never written
-                // cost nothing.
-                vouchers.reserve(bytes.len() / 160);
-            }
-            vouchers.push(v);
-        }
+        core.feed_line(line);
         if core.is_not_sie() {
             break;
         }
     }
-    if let Some(v) = core.finish() {
-        vouchers.push(v);
-    }
-    core.file.vouchers = vouchers;
+    core.finish();
     core.into_parsed()
 }
 
@@ -2087,12 +2188,10 @@ mod tests {
         let run = |fast: bool| {
             let mut core = Core::new(&ParseOptions::new("t.se"));
             core.fast_rows = fast;
-            let mut vouchers = Vec::new();
             for line in text.as_bytes().split(|&b| b == b'\n') {
-                vouchers.extend(core.feed_line(line));
+                core.feed_line(line);
             }
-            vouchers.extend(core.finish());
-            core.file.vouchers = vouchers;
+            core.finish();
             core.into_parsed()
         };
         (run(true), run(false))

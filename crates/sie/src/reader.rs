@@ -3,17 +3,19 @@
 
 use crate::diagnostic::{Diagnostic, SieError};
 use crate::encoding::Encoding;
-use crate::model::{SieFile, Voucher};
+use crate::model::SieFile;
 use crate::parser::{line_end, Core};
+use crate::vouchers::VoucherRef;
 use crate::{ParseOptions, Parsed};
 use std::io::BufRead;
 use std::path::PathBuf;
 
 /// Reads a SIE file incrementally.
 ///
-/// Records other than vouchers are collected into [`SieReader::header`]; vouchers are yielded
-/// by [`SieReader::next_voucher`] (or the `Iterator` impl) and not kept. Diagnostics are
-/// collected as with [`crate::parse`]; file-wide checks run when the end is reached.
+/// Records other than vouchers are collected into [`SieReader::header`]; vouchers are handed
+/// out one at a time by [`SieReader::next_voucher`] (or [`SieReader::read_all`]) as views
+/// that live until the next call, and are not kept. Diagnostics are collected as with
+/// [`crate::parse`]; file-wide checks run when the end is reached.
 ///
 /// The encoding is decided on the first line holding non-ASCII letters (CP437 until then)
 /// unless [`ParseOptions::encoding`] forces one.
@@ -23,6 +25,10 @@ pub struct SieReader<R> {
     buf: Vec<u8>,
     position: u64,
     done: bool,
+    /// The last voucher handed out is still in the store (cleared before reading on).
+    handed_out: bool,
+    /// Keep every voucher (for [`SieReader::into_parsed`]).
+    keep: bool,
     path: String,
     progress: Option<Box<dyn FnMut(u64)>>,
 }
@@ -36,6 +42,8 @@ impl<R: BufRead> SieReader<R> {
             buf: Vec::with_capacity(256),
             position: 0,
             done: false,
+            handed_out: false,
+            keep: false,
             path: options.path.clone(),
             progress: None,
         }
@@ -57,7 +65,8 @@ impl<R: BufRead> SieReader<R> {
         self.core.line_no
     }
 
-    /// Everything but vouchers read so far (all of it once the end is reached).
+    /// Everything but vouchers read so far (all of it once the end is reached). Its
+    /// `vouchers` hold at most the voucher last handed out.
     pub fn header(&self) -> &SieFile {
         &self.core.file
     }
@@ -77,59 +86,77 @@ impl<R: BufRead> SieReader<R> {
         self.core.is_not_sie()
     }
 
-    /// The next voucher; `None` at the end. `Err` only for I/O errors.
-    pub fn next_voucher(&mut self) -> Option<Result<Voucher, SieError>> {
+    /// The next voucher; `None` at the end. `Err` only for I/O errors. The voucher is valid
+    /// until the next call; keep a copy with [`VoucherRef::to_data`] or
+    /// [`crate::Vouchers::push_ref`].
+    pub fn next_voucher(&mut self) -> Option<Result<VoucherRef<'_>, SieError>> {
+        match self.advance() {
+            Ok(true) => self.core.file.vouchers.last().map(Ok),
+            Ok(false) => None,
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    /// Reads up to the end of the next voucher; true when one ended.
+    fn advance(&mut self) -> Result<bool, SieError> {
+        if self.handed_out && !self.keep {
+            self.core.clear_vouchers();
+        }
+        self.handed_out = false;
         while !self.done {
             let buf = match self.inner.fill_buf() {
                 Ok(b) => b,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     self.done = true;
-                    return Some(Err(SieError::Io {
+                    return Err(SieError::Io {
                         path: PathBuf::from(&self.path),
                         source: e,
-                    }));
+                    });
                 }
             };
             if buf.is_empty() {
                 // End of input: a last line without `\n`, then the file-wide checks.
                 if !self.buf.is_empty() {
                     let line = std::mem::take(&mut self.buf);
-                    let v = self.core.feed_line(&line);
+                    let ended = self.core.feed_line(&line);
                     self.buf = line;
                     self.buf.clear();
-                    if let Some(v) = v {
-                        return Some(Ok(v));
+                    if ended {
+                        self.handed_out = true;
+                        return Ok(true);
                     }
                     continue;
                 }
                 self.done = true;
-                return self.core.finish().map(Ok);
+                let ended = self.core.finish();
+                self.handed_out = ended;
+                return Ok(ended);
             }
             // Lines are read in place from the reader's buffer; only a line that straddles
             // two buffer fills is copied.
             let mut used = 0usize;
-            let mut found = None;
+            let mut ended = false;
             loop {
                 let end = line_end(buf, used);
                 if end == buf.len() {
                     break;
                 }
-                let v = if self.buf.is_empty() {
+                let e = if self.buf.is_empty() {
                     self.core.feed_line(&buf[used..end])
                 } else {
                     self.buf.extend_from_slice(&buf[used..end]);
-                    let v = self.core.feed_line(&self.buf);
+                    let e = self.core.feed_line(&self.buf);
                     self.buf.clear();
-                    v
+                    e
                 };
                 used = end + 1;
-                if v.is_some() || self.core.is_not_sie() {
-                    found = v;
+                if e || self.core.is_not_sie() {
+                    ended = e;
                     break;
                 }
             }
-            if found.is_none() && !self.core.is_not_sie() {
+            if !ended && !self.core.is_not_sie() {
                 self.buf.extend_from_slice(&buf[used..]);
                 used = buf.len();
             }
@@ -137,40 +164,46 @@ impl<R: BufRead> SieReader<R> {
             self.position += used as u64;
             if self.core.is_not_sie() {
                 self.done = true;
-                return None;
+                return Ok(false);
             }
-            if let Some(v) = found {
+            if ended {
                 if let Some(hook) = self.progress.as_mut() {
                     hook(self.position);
                 }
-                return Some(Ok(v));
+                self.handed_out = true;
+                return Ok(true);
             }
         }
-        None
+        Ok(false)
     }
 
     /// Reads to the end, passing each voucher to `each`, and returns the rest of the file
     /// (without vouchers) with all diagnostics.
-    pub fn read_all(mut self, mut each: impl FnMut(Voucher)) -> Result<Parsed, SieError> {
-        while let Some(v) = self.next_voucher() {
-            each(v?);
+    pub fn read_all(self, mut each: impl FnMut(VoucherRef<'_>)) -> Result<Parsed, SieError> {
+        self.read_all_with_header(|_, v| each(v))
+    }
+
+    /// [`SieReader::read_all`], also passing what was read of the rest of the file so far
+    /// (accounts, objects, `#RAR`: the records that precede the vouchers).
+    pub fn read_all_with_header(
+        mut self,
+        mut each: impl FnMut(&SieFile, VoucherRef<'_>),
+    ) -> Result<Parsed, SieError> {
+        while self.advance()? {
+            let file = &self.core.file;
+            if let Some(v) = file.vouchers.last() {
+                each(file, v);
+            }
         }
+        self.core.clear_vouchers();
         Ok(self.core.into_parsed())
     }
 
     /// Reads to the end, keeping the vouchers: the same result as [`crate::parse`] except
     /// that the encoding is decided line by line.
-    pub fn into_parsed(self) -> Result<Parsed, SieError> {
-        let mut vouchers = Vec::new();
-        let mut parsed = self.read_all(|v| vouchers.push(v))?;
-        parsed.file.vouchers = vouchers;
-        Ok(parsed)
-    }
-}
-
-impl<R: BufRead> Iterator for SieReader<R> {
-    type Item = Result<Voucher, SieError>;
-    fn next(&mut self) -> Option<Self::Item> {
-        self.next_voucher()
+    pub fn into_parsed(mut self) -> Result<Parsed, SieError> {
+        self.keep = true;
+        while self.advance()? {}
+        Ok(self.core.into_parsed())
     }
 }

@@ -14,6 +14,8 @@ enum Tok<'a> {
     Text(&'a str),
     /// An object list.
     List(&'a ObjectList),
+    /// An object list of a voucher row: (dimension, object id) pairs.
+    Pairs(Vec<(u32, &'a str)>),
 }
 
 struct Writer {
@@ -105,6 +107,19 @@ impl Writer {
                             .extend_from_slice(o.dimension.to_string().as_bytes());
                         self.line.push(b' ');
                         quote(&o.id, &mut self.line);
+                    }
+                    self.line.push(b'}');
+                }
+                Tok::Pairs(pairs) => {
+                    self.line.push(b'{');
+                    for (k, (dimension, id)) in pairs.iter().enumerate() {
+                        if k > 0 {
+                            self.line.push(b' ');
+                        }
+                        self.line
+                            .extend_from_slice(dimension.to_string().as_bytes());
+                        self.line.push(b' ');
+                        quote(id, &mut self.line);
                     }
                     self.line.push(b'}');
                 }
@@ -344,31 +359,31 @@ pub fn write(file: &SieFile, ty: SieType) -> Vec<u8> {
         }
     }
     if ty >= SieType::Type4 {
-        for v in &file.vouchers {
+        for v in file.vouchers.iter() {
             let t = trailing(vec![
-                Some(Tok::Text(&v.series)),
-                Some(Tok::Text(&v.number)),
-                Some(Tok::Raw(v.date.to_sie())),
-                opt_text(&v.text),
-                v.registered.map(|d| Tok::Raw(d.to_sie())),
-                opt_text(&v.signature),
+                Some(Tok::Text(v.series())),
+                Some(Tok::Text(v.number())),
+                Some(Tok::Raw(v.date().to_sie())),
+                v.text().map(Tok::Text),
+                v.registered().map(|d| Tok::Raw(d.to_sie())),
+                v.signature().map(Tok::Text),
             ]);
             w.rec("#VER", &t);
             w.plain("{");
-            for r in &v.rows {
+            for r in v.rows() {
                 let mut t = vec![
-                    Tok::Word(&r.account),
-                    Tok::List(&r.objects),
-                    Tok::Raw(r.amount.to_string()),
+                    Tok::Word(r.account()),
+                    Tok::Pairs(r.objects().map(|(d, id)| (d, &**id)).collect()),
+                    Tok::Raw(r.amount().to_string()),
                 ];
                 t.extend(trailing(vec![
-                    r.date.map(|d| Tok::Raw(d.to_sie())),
-                    opt_text(&r.text),
+                    r.date().map(|d| Tok::Raw(d.to_sie())),
+                    r.text().map(Tok::Text),
                     r.quantity().map(|q| Tok::Raw(q.to_string())),
                     r.signature().map(Tok::Text),
                 ]));
-                w.rec_indent(r.kind.label(), &t, true);
-                if r.kind == RowKind::Added {
+                w.rec_indent(r.kind().label(), &t, true);
+                if r.kind() == RowKind::Added {
                     // The #TRANS copy for readers that do not know #RTRANS.
                     w.rec_indent("#TRANS", &t, true);
                 }

@@ -64,10 +64,10 @@ fn every_file_gives_its_expected_outcome() {
                     .file
                     .vouchers
                     .iter()
-                    .find(|v| v.line == d.line)
+                    .find(|v| v.line() == d.line)
                     .expect("the voucher is kept");
-                assert_eq!(&*v.series, series);
-                assert_eq!(v.number, number);
+                assert_eq!(v.series(), series);
+                assert_eq!(v.number(), number);
                 // Lenient mode reads on and lists it as a warning.
                 assert!(!lenient.has_errors(), "{n} lenient");
                 assert!(lenient
@@ -135,10 +135,10 @@ fn streaming_reader_agrees_with_whole_buffer() {
         let whole = parse(&bytes, &ParseOptions::new(n.clone()));
         let mut positions = Vec::new();
         let reader = SieReader::new(std::io::Cursor::new(&bytes), &ParseOptions::new(n.clone()));
-        let mut vouchers = Vec::new();
+        let mut vouchers = delar_sie::Vouchers::new();
         let mut reader = reader;
         while let Some(v) = reader.next_voucher() {
-            vouchers.push(v.unwrap());
+            vouchers.push_ref(v.unwrap());
             positions.push(reader.position());
         }
         assert!(positions.windows(2).all(|w| w[0] <= w[1]));

@@ -49,7 +49,7 @@ fn objects() -> impl Strategy<Value = ObjectList> {
     })
 }
 
-fn row() -> impl Strategy<Value = TransRow> {
+fn row() -> impl Strategy<Value = RowData> {
     (
         prop_oneof![
             Just(RowKind::Normal),
@@ -65,24 +65,24 @@ fn row() -> impl Strategy<Value = TransRow> {
         opt_text(),
     )
         .prop_map(
-            |(kind, account, objects, amount, date, text, quantity, signature)| {
-                let mut row = TransRow {
-                    kind,
-                    account: Arc::from(account.as_str()),
-                    objects,
-                    amount,
-                    date,
-                    text,
-                    extra: None,
-                    line: 0,
-                };
-                row.set_extra(quantity, signature);
-                row
+            |(kind, account, objects, amount, date, text, quantity, signature)| RowData {
+                kind,
+                account,
+                objects: objects
+                    .iter()
+                    .map(|o| (o.dimension, o.id.to_string()))
+                    .collect(),
+                amount,
+                date,
+                text,
+                quantity,
+                signature,
+                line: 0,
             },
         )
 }
 
-fn voucher() -> impl Strategy<Value = Voucher> {
+fn voucher() -> impl Strategy<Value = VoucherData> {
     (
         sym(),
         proptest::string::string_regex("[0-9]{0,5}").unwrap(),
@@ -101,19 +101,10 @@ fn voucher() -> impl Strategy<Value = Voucher> {
                     .map(|r| r.amount.ore())
                     .sum();
                 if sum != 0 {
-                    rows.push(TransRow {
-                        kind: RowKind::Normal,
-                        account: Arc::from("1910"),
-                        objects: ObjectList::new(),
-                        amount: Amount(-sum),
-                        date: None,
-                        text: None,
-                        extra: None,
-                        line: 0,
-                    });
+                    rows.push(RowData::new("1910", Vec::new(), Amount(-sum)));
                 }
-                Voucher {
-                    series,
+                VoucherData {
+                    series: series.to_string(),
                     number,
                     date,
                     text,
@@ -235,7 +226,9 @@ prop_compose! {
         f.object_closing_balances = oub;
         f.period_balances = ps;
         f.period_budgets = pb;
-        f.vouchers = vouchers;
+        for v in &vouchers {
+            f.vouchers.push(v);
+        }
         f.sie_type = Some(SieType::Type4);
         f
     }

@@ -25,7 +25,7 @@ fn field_syntax_as_exported_in_the_wild() {
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
     let f = &r.file;
     assert_eq!(f.objects[0].name, "Tio \"x\"");
-    let v = &f.vouchers[0];
+    let v = f.vouchers.get(0).unwrap().to_data();
     assert_eq!(v.text.as_deref(), Some("Hyra \"jan\""));
     assert_eq!(v.number, "7");
     assert_eq!(v.rows.len(), 2);
@@ -33,7 +33,7 @@ fn field_syntax_as_exported_in_the_wild() {
     assert_eq!(r0.amount, Amount(10050));
     assert_eq!(r0.date, None);
     assert_eq!(r0.text.as_deref(), Some("rad"));
-    let objs: Vec<(u32, &str)> = r0.objects.iter().map(|o| (o.dimension, &*o.id)).collect();
+    let objs: Vec<(u32, &str)> = r0.objects.iter().map(|o| (o.0, o.1.as_str())).collect();
     assert_eq!(objs, vec![(1, "10"), (6, "Bilen")]);
     assert!(v.rows[1].objects.is_empty());
     assert_eq!(v.line, 10);
@@ -73,7 +73,14 @@ fn rtrans_copy_is_not_counted_twice_and_btrans_does_not_count() {
     );
     let r = p(&text);
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
-    let kinds: Vec<RowKind> = r.file.vouchers[0].rows.iter().map(|r| r.kind).collect();
+    let kinds: Vec<RowKind> = r
+        .file
+        .vouchers
+        .get(0)
+        .unwrap()
+        .rows()
+        .map(|r| r.kind())
+        .collect();
     assert_eq!(
         kinds,
         vec![
@@ -97,7 +104,7 @@ fn rtrans_copy_is_not_counted_twice_and_btrans_does_not_count() {
     );
     let r = p(&text);
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
-    assert_eq!(r.file.vouchers[0].rows.len(), 3);
+    assert_eq!(r.file.vouchers.get(0).unwrap().row_count(), 3);
 }
 
 #[test]
@@ -263,7 +270,7 @@ fn writer_output_is_cp437_with_valid_checksum() {
     assert!(text_out.contains("#RTRANS 1910 {} 100.00\r\n\t#TRANS 1910 {} 100.00\r\n"));
     let again = parse(&out, &ParseOptions::new("w"));
     assert!(again.diagnostics.is_empty(), "{:?}", again.diagnostics);
-    assert_eq!(again.file.vouchers[0].rows.len(), 2);
+    assert_eq!(again.file.vouchers.get(0).unwrap().row_count(), 2);
     // Changing one byte breaks the checksum.
     let mut bad = out.clone();
     let i = bad.windows(5).position(|w| w == b"Kassa").unwrap();
@@ -305,4 +312,31 @@ fn diagnostics_are_capped_but_counted() {
         "{last}"
     );
     assert!(last.is_error());
+}
+
+#[test]
+fn streaming_keeps_a_voucher_begun_on_the_line_that_ends_the_previous_one() {
+    // The first voucher lacks its `}`: the second `#VER` ends it and begins the next one on
+    // the same line, so the streaming reader hands out the first while the second is open.
+    let text = format!(
+        "{HEAD}#VER A 1 20230105 \"Första\"\n{{\n#TRANS 1910 {{}} 100 \"\" \"rad ett\"\n#TRANS 3010 {{}} -100\n#VER A 2 20230106 \"Andra\" 20230107 kg\n{{\n#TRANS 1910 {{1 \"10\"}} 50 20230106 \"rad två\" 2 sign\n#TRANS 3010 {{}} -50\n}}\n"
+    );
+    let whole = p(&text);
+    assert_eq!(codes(&whole), vec![(Severity::Error, Code::Structure, 11)]);
+    let mut streamed = Vouchers::new();
+    let rest = SieReader::new(text.as_bytes(), &ParseOptions::new("t.se"))
+        .read_all(|v| streamed.push_ref(v))
+        .unwrap();
+    assert_eq!(rest.diagnostics, whole.diagnostics);
+    assert_eq!(streamed, whole.file.vouchers);
+    let second = streamed.get(1).unwrap().to_data();
+    assert_eq!(second.text.as_deref(), Some("Andra"));
+    assert_eq!(second.signature.as_deref(), Some("kg"));
+    assert_eq!(second.rows[0].text.as_deref(), Some("rad två"));
+    assert_eq!(second.rows[0].signature.as_deref(), Some("sign"));
+    assert_eq!(second.rows[0].objects, vec![(1, "10".to_string())]);
+    assert_eq!(
+        streamed.get(0).unwrap().rows().next().unwrap().text(),
+        Some("rad ett")
+    );
 }
