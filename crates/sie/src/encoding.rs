@@ -107,16 +107,14 @@ pub fn decode(bytes: &[u8], encoding: Encoding) -> Cow<'_, str> {
     }
 }
 
-/// Decodes one field in `encoding`, appending to `out`.
+/// Decodes one field in `encoding`, appending its UTF-8 bytes to `out`.
 #[inline]
-pub(crate) fn decode_into(bytes: &[u8], encoding: Encoding, out: &mut String) {
+pub(crate) fn decode_into(bytes: &[u8], encoding: Encoding, out: &mut Vec<u8>) {
     if bytes.is_ascii() {
-        if let Ok(s) = std::str::from_utf8(bytes) {
-            out.push_str(s);
-            return;
-        }
+        out.extend_from_slice(bytes);
+        return;
     }
-    out.push_str(&decode(bytes, encoding));
+    out.extend_from_slice(decode(bytes, encoding).as_bytes());
 }
 
 /// Encodes text in CP437; characters CP437 lacks become `?`.

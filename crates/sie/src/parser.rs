@@ -223,16 +223,23 @@ fn field_bytes<'a>(line: &'a [u8], f: &Field) -> Cow<'a, [u8]> {
 #[derive(Default)]
 struct VoucherKeys {
     ranges: FxHashMap<u32, std::collections::BTreeMap<u64, u64>>,
-    other: FxHashSet<(u32, Box<str>)>,
+    other: FxHashSet<(u32, Box<[u8]>)>,
 }
 
 impl VoucherKeys {
     /// Records `number` in `series`; false when it was already there.
-    fn insert(&mut self, series: u32, number: &str) -> bool {
-        let n = match number.parse::<u64>() {
-            Ok(n) if n < u64::MAX && !number.starts_with('0') || number == "0" => n,
-            _ => return self.other.insert((series, number.into())),
-        };
+    fn insert(&mut self, series: u32, number: &[u8]) -> bool {
+        // Plain decimal numbers without leading zeros (so that "7" and "07" stay apart).
+        let numeric = !number.is_empty()
+            && number.len() <= 19
+            && number.iter().all(u8::is_ascii_digit)
+            && (number[0] != b'0' || number.len() == 1);
+        if !numeric {
+            return self.other.insert((series, number.into()));
+        }
+        let n = number
+            .iter()
+            .fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
         let map = self.ranges.entry(series).or_default();
         // Fast path for increasing numbers: only the last range can be touched.
         match map.last_key_value().map(|(&s, &e)| (s, e)) {
@@ -367,6 +374,19 @@ impl Checksum {
 
 /// log2 of the interner's direct-mapped cache size.
 const CACHE_BITS: u32 = 11;
+/// log2 of the size of the interner's cache of short texts.
+const CACHE64_BITS: u32 = 11;
+
+/// Where [`Core::intern_small`] found a text.
+#[derive(Clone, Copy)]
+enum Slot {
+    /// In the cache of texts of up to 7 bytes.
+    Short(usize),
+    /// In the cache of texts of 8 to 15 bytes.
+    Long(usize),
+    /// In neither (16 bytes or more).
+    None,
+}
 
 /// Where we are in a voucher.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -400,16 +420,22 @@ pub(crate) struct Core {
     interner: FxHashMap<Box<[u8]>, u32>,
     /// Interned texts of up to 15 bytes, keyed by bytes and length packed in a u128.
     small: FxHashMap<u128, u32>,
-    cache: Box<[(u128, u32); 1 << CACHE_BITS]>,
+    /// Direct-mapped cache in front of `small` for texts of 8 to 15 bytes: (key, symbol id,
+    /// whether the first use of the symbol as an account is recorded).
+    cache: Box<[(u128, u32, bool); 1 << CACHE_BITS]>,
+    /// The same for texts of up to 7 bytes (most account numbers and object ids), with the
+    /// key in 64 bits.
+    cache64: Box<[(u64, u32, bool); 1 << CACHE64_BITS]>,
+
     info: Vec<SymInfo>,
     account_index: FxHashMap<u32, usize>,
     voucher_keys: VoucherKeys,
     /// The voucher being read (its rows go straight into `file.vouchers`).
     cur: Option<Current>,
     /// Number, text and signature of the current voucher (stored when it ends).
-    cur_number: String,
-    cur_text: String,
-    cur_signature: String,
+    cur_number: Vec<u8>,
+    cur_text: Vec<u8>,
+    cur_signature: Vec<u8>,
     /// Object pairs of a row read by the general path, before it is committed.
     pair_scratch: Vec<(u32, u32)>,
     state: VerState,
@@ -444,6 +470,22 @@ struct Current {
     row_dates: bool,
 }
 
+/// What a `#VER` line gives, for [`Core::begin_voucher`]. Texts are the field contents as
+/// read (not yet decoded).
+struct VerParts<'a> {
+    series: u32,
+    number: &'a [u8],
+    /// Byte offset of the number field in the line, for the duplicate diagnostic.
+    number_offset: Option<usize>,
+    date: Date,
+    date_offset: usize,
+    text: &'a [u8],
+    registered: Option<Date>,
+    signature: &'a [u8],
+    /// The line ends with the voucher's `{`.
+    open: bool,
+}
+
 /// At most this many diagnostics are listed; the rest are counted.
 pub(crate) const MAX_DIAGNOSTICS: usize = 10_000;
 
@@ -468,14 +510,22 @@ impl Core {
             diags: Vec::new(),
             interner: FxHashMap::default(),
             small: FxHashMap::default(),
-            cache: Box::new([(0, u32::MAX); 1 << CACHE_BITS]),
+            cache: vec![(0, u32::MAX, false); 1 << CACHE_BITS]
+                .into_boxed_slice()
+                .try_into()
+                .unwrap_or_else(|_| unreachable!("the length is the array's")),
+            cache64: vec![(0, u32::MAX, false); 1 << CACHE64_BITS]
+                .into_boxed_slice()
+                .try_into()
+                .unwrap_or_else(|_| unreachable!("the length is the array's")),
+
             info: Vec::new(),
             account_index: FxHashMap::default(),
             voucher_keys: VoucherKeys::default(),
             cur: None,
-            cur_number: String::new(),
-            cur_text: String::new(),
-            cur_signature: String::new(),
+            cur_number: Vec::new(),
+            cur_text: Vec::new(),
+            cur_signature: Vec::new(),
             pair_scratch: Vec::new(),
             state: VerState::None,
             damaged: false,
@@ -558,48 +608,111 @@ impl Core {
             for (k, &b) in bytes.iter().enumerate() {
                 key |= u128::from(b) << (8 * k);
             }
-            return self.intern_small(key, bytes);
+            return self.intern_small(key, bytes).0;
         }
         self.intern_large(bytes)
     }
 
-    /// Interns `line[start..end]`, loading the key with one unaligned read when the line
-    /// has 16 bytes from `start` (the hot path of voucher rows).
+    /// The interning key of `line[start..end]` when it is shorter than 16 bytes, loaded with
+    /// one unaligned read of the 16 bytes from `start` or, near the end of the line, of the
+    /// 16 bytes up to `end` (the hot path of voucher rows).
     #[inline(always)]
-    fn intern_at(&mut self, line: &[u8], start: usize, end: usize) -> u32 {
+    fn small_key(line: &[u8], start: usize, end: usize) -> Option<u128> {
         let len = end - start;
-        if len < 16 {
-            if let Some(chunk) = line.get(start..start + 16) {
-                let mut raw = [0u8; 16];
-                raw.copy_from_slice(chunk);
-                let word = u128::from_le_bytes(raw);
-                let mask = (1u128 << (8 * len)) - 1;
-                let key = (word & mask) | ((len as u128) << 120);
-                return self.intern_small(key, &line[start..end]);
-            }
+        if len >= 16 {
+            return None;
         }
-        self.intern(&line[start..end])
+        let word = if let Some(chunk) = line.get(start..start + 16) {
+            let mut raw = [0u8; 16];
+            raw.copy_from_slice(chunk);
+            u128::from_le_bytes(raw) & ((1u128 << (8 * len)) - 1)
+        } else if let Some(chunk) = end.checked_sub(16).and_then(|s| line.get(s..end)) {
+            let mut raw = [0u8; 16];
+            raw.copy_from_slice(chunk);
+            // The token's bytes are the last `len` of the 16 (no shift by 128 when empty).
+            u128::from_le_bytes(raw)
+                .checked_shr(8 * (16 - len) as u32)
+                .unwrap_or(0)
+        } else {
+            return None;
+        };
+        Some(word | ((len as u128) << 120))
     }
 
+    /// Interns `line[start..end]`.
     #[inline(always)]
-    fn intern_small(&mut self, key: u128, bytes: &[u8]) -> u32 {
+    fn intern_at(&mut self, line: &[u8], start: usize, end: usize) -> u32 {
+        match Self::small_key(line, start, end) {
+            Some(key) => self.intern_small(key, &line[start..end]).0,
+            None => self.intern(&line[start..end]),
+        }
+    }
+
+    /// Interns the account number `line[start..end]` of a voucher row and records its first
+    /// use (for the check of undeclared accounts), usually with no more than the cache
+    /// lookup.
+    #[inline(always)]
+    fn intern_account_at(&mut self, line: &[u8], start: usize, end: usize) -> u32 {
+        let (id, slot) = match Self::small_key(line, start, end) {
+            Some(key) => self.intern_small(key, &line[start..end]),
+            None => (self.intern(&line[start..end]), Slot::None),
+        };
+        let seen = match slot {
+            Slot::Short(k) => Some(&mut self.cache64[k].2),
+            Slot::Long(k) => Some(&mut self.cache[k].2),
+            Slot::None => None,
+        };
+        if let Some(seen) = seen {
+            if *seen {
+                return id;
+            }
+            *seen = true;
+        }
+        let info = &mut self.info[id as usize];
+        if info.first_use.0 == 0 {
+            info.first_use = (self.line_no, start as u32 + 1);
+        }
+        id
+    }
+
+    /// Interns a short text by its key; returns the id and the cache slot.
+    #[inline(always)]
+    fn intern_small(&mut self, key: u128, bytes: &[u8]) -> (u32, Slot) {
+        let len = (key >> 120) as u64;
+        if len <= 7 {
+            // Up to seven bytes: the key fits in 64 bits, and the cache of 16-byte entries
+            // (32 KiB) stays in the first-level cache while rows stream through.
+            let k64 = key as u64 | (len << 56);
+            let slot = (k64.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - CACHE64_BITS)) as usize;
+            let (ck, cid, _) = self.cache64[slot];
+            if ck == k64 && cid != u32::MAX {
+                return (cid, Slot::Short(slot));
+            }
+            let id = self.intern_by_key(key, bytes);
+            self.cache64[slot] = (k64, id, false);
+            return (id, Slot::Short(slot));
+        }
         // A direct-mapped cache in front of the map: one compare on a hit.
         let h = (key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let slot = (h >> (64 - CACHE_BITS)) as usize;
-        let (ck, cid) = self.cache[slot];
+        let (ck, cid, _) = self.cache[slot];
         if ck == key && cid != u32::MAX {
-            return cid;
+            return (cid, Slot::Long(slot));
         }
-        let id = match self.small.get(&key) {
+        let id = self.intern_by_key(key, bytes);
+        self.cache[slot] = (key, id, false);
+        (id, Slot::Long(slot))
+    }
+
+    fn intern_by_key(&mut self, key: u128, bytes: &[u8]) -> u32 {
+        match self.small.get(&key) {
             Some(&id) => id,
             None => {
                 let id = self.new_sym(bytes);
                 self.small.insert(key, id);
                 id
             }
-        };
-        self.cache[slot] = (key, id);
-        id
+        }
     }
 
     fn intern_large(&mut self, bytes: &[u8]) -> u32 {
@@ -634,15 +747,6 @@ impl Core {
         &self.file.vouchers.symbols[id as usize]
     }
 
-    /// Decodes field `f` into `out` (cleared first).
-    fn text_into(&self, line: &[u8], f: &Field, out: &mut String) {
-        out.clear();
-        match field_bytes(line, f) {
-            Cow::Borrowed(b) => encoding::decode_into(b, self.encoding, out),
-            Cow::Owned(b) => encoding::decode_into(&b, self.encoding, out),
-        }
-    }
-
     fn text_of(&self, line: &[u8], f: &Field) -> String {
         match field_bytes(line, f) {
             Cow::Borrowed(b) => encoding::decode(b, self.encoding).into_owned(),
@@ -662,8 +766,37 @@ impl Core {
 
     /// Feeds one line (without its `\n`). Returns true when a voucher ended (it is then the
     /// last one of `file.vouchers`).
+    #[inline]
     pub(crate) fn feed_line(&mut self, raw: &[u8]) -> bool {
         self.line_no = self.line_no.saturating_add(1);
+        if self.fast_rows && self.seen_record && !self.not_sie {
+            // The hot path: voucher rows, `#VER` and braces in their usual form.
+            let line = match raw {
+                [rest @ .., b'\r'] => rest,
+                _ => raw,
+            };
+            if !self.encoding_known {
+                self.decide_encoding(line);
+            }
+            let lead = skip_ws(line, 0);
+            match (line.get(lead), self.state) {
+                (Some(b'#'), VerState::Open) if self.fast_row(line, lead) => return false,
+                (Some(b'#'), VerState::None) if self.fast_ver(line, lead) => return false,
+                (Some(b'}'), VerState::Open) if skip_ws(line, lead + 1) == line.len() => {
+                    return self.finish_voucher();
+                }
+                (Some(b'{'), VerState::AwaitOpen) if skip_ws(line, lead + 1) == line.len() => {
+                    self.state = VerState::Open;
+                    return false;
+                }
+                _ => {}
+            }
+        }
+        self.feed_general(raw)
+    }
+
+    /// [`Core::feed_line`] for every line the hot path does not take.
+    fn feed_general(&mut self, raw: &[u8]) -> bool {
         if self.not_sie {
             return false;
         }
@@ -761,10 +894,7 @@ impl Core {
         }
     }
 
-    fn record(&mut self, line: &[u8], lead: usize) -> bool {
-        if self.state == VerState::Open && self.fast_rows && self.fast_row(line, lead) {
-            return false;
-        }
+    fn record(&mut self, line: &[u8], _lead: usize) -> bool {
         let mut fields = std::mem::take(&mut self.fields);
         let split_err = if fast_split(line, &mut fields) {
             None
@@ -872,117 +1002,161 @@ impl Core {
     }
 
     /// Fast path for the common voucher rows: `#TRANS acct {dim id …} amount [date] [text]`
-    /// with plain words or quoted texts without backslashes. Returns false (having changed
-    /// nothing) when the line needs the general path, which also gives the diagnostics.
+    /// with plain words or quoted texts without backslashes, read in one pass. Returns false
+    /// (having changed nothing) when the line needs the general path, which also gives the
+    /// diagnostics.
+    #[inline(always)]
     fn fast_row(&mut self, line: &[u8], lead: usize) -> bool {
-        let rest = &line[lead..];
-        let (kind, label_len) = if rest.starts_with(b"#TRANS") {
-            (RowKind::Normal, 6)
-        } else if rest.starts_with(b"#RTRANS") {
-            (RowKind::Added, 7)
-        } else if rest.starts_with(b"#BTRANS") {
-            (RowKind::Removed, 7)
-        } else {
-            return false;
+        let (kind, label_len) = match &line[lead..] {
+            [b'#', b'T', b'R', b'A', b'N', b'S', b' ' | b'\t', ..] => (RowKind::Normal, 6),
+            [b'#', b'R', b'T', b'R', b'A', b'N', b'S', b' ' | b'\t', ..] => (RowKind::Added, 7),
+            [b'#', b'B', b'T', b'R', b'A', b'N', b'S', b' ' | b'\t', ..] => (RowKind::Removed, 7),
+            _ => return false,
         };
-        let mut i = lead + label_len;
-        if i >= line.len() || !is_space(line[i]) {
-            return false;
-        }
         // Pass 1: find the tokens without side effects.
-        let Some(acc) = simple_token(line, &mut i) else {
-            return false;
-        };
-        skip_space(line, &mut i);
-        if i >= line.len() || line[i] != b'{' {
+        let mut i = skip_ws(line, lead + label_len + 1);
+        // Account: a plain word.
+        let acc = (i, {
+            while let Some(&b) = line.get(i) {
+                if CLASS[b as usize] & (SPACE | SPECIAL) != 0 {
+                    break;
+                }
+                i += 1;
+            }
+            i
+        });
+        if acc.1 == acc.0 || !line.get(i).is_some_and(|&b| is_space(b)) {
             return false;
         }
-        let list_start = i + 1;
-        // Object list pairs, read in one pass up to the `}`: (dimension, dimension token,
-        // id token) with offsets into `line`. Anything unusual goes to the general path.
+        i = skip_ws(line, i);
+        if line.get(i) != Some(&b'{') {
+            return false;
+        }
+        i += 1;
+        // Object list pairs up to the `}`: (dimension, dimension token, id token) as offsets
+        // into `line`. Anything unusual goes to the general path.
         let mut pairs: [(u32, usize, usize, usize, usize); 4] = [(0, 0, 0, 0, 0); 4];
         let mut n = 0;
-        let mut j = list_start;
         loop {
-            skip_space(line, &mut j);
-            match line.get(j) {
+            i = skip_ws(line, i);
+            match line.get(i) {
                 None => return false,
-                Some(b'}') => break,
+                Some(b'}') => {
+                    i += 1;
+                    break;
+                }
                 Some(_) => {}
             }
             if n == pairs.len() {
                 return false;
             }
-            let ds = j;
+            let ds = i;
             let mut dim: u32 = 0;
-            while let Some(&b) = line.get(j) {
+            while let Some(&b) = line.get(i) {
                 let d = b.wrapping_sub(b'0');
                 if d > 9 {
                     break;
                 }
-                if j - ds == 9 {
-                    return false;
-                }
                 dim = dim * 10 + u32::from(d);
-                j += 1;
+                i += 1;
             }
-            if j == ds || line.get(j).map(|&b| CLASS[b as usize]) != Some(SPACE) {
+            let de = i;
+            if de == ds || de - ds > 9 || !line.get(i).is_some_and(|&b| is_space(b)) {
                 return false;
             }
-            let de = j;
-            skip_space(line, &mut j);
-            let (os, oe) = match line.get(j) {
-                None | Some(b'}') => return false,
-                Some(b'"') => {
-                    let os = j + 1;
-                    let mut oe = os;
-                    loop {
-                        match line.get(oe) {
-                            None => return false,
-                            Some(&b) => match CLASS[b as usize] {
-                                0 | SPACE => oe += 1,
-                                _ if b == b'"' => break,
-                                _ => return false,
-                            },
-                        }
+            i = skip_ws(line, i);
+            let (os, oe);
+            if line.get(i) == Some(&b'"') {
+                i += 1;
+                os = i;
+                loop {
+                    match line.get(i) {
+                        None => return false,
+                        Some(b'"') => break,
+                        Some(&b) if CLASS[b as usize] & BACKSLASH != 0 => return false,
+                        Some(_) => i += 1,
                     }
-                    j = oe + 1;
-                    match line.get(j) {
-                        Some(&b) if CLASS[b as usize] == SPACE || b == b'}' => {}
+                }
+                oe = i;
+                i += 1;
+                match line.get(i) {
+                    Some(&b) if is_space(b) || b == b'}' => {}
+                    _ => return false,
+                }
+            } else {
+                os = i;
+                while let Some(&b) = line.get(i) {
+                    match CLASS[b as usize] {
+                        0 | BACKSLASH => i += 1,
+                        SPACE => break,
+                        _ if b == b'}' => break,
                         _ => return false,
                     }
-                    (os, oe)
                 }
-                Some(_) => {
-                    let os = j;
-                    while let Some(&b) = line.get(j) {
-                        match CLASS[b as usize] {
-                            0 => j += 1,
-                            SPACE => break,
-                            _ if b == b'}' => break,
-                            _ => return false,
-                        }
-                    }
-                    (os, j)
+                oe = i;
+                if oe == os {
+                    return false;
                 }
-            };
+            }
             pairs[n] = (dim, ds, de, os, oe);
             n += 1;
         }
-        i = j + 1;
-        let Some(amount_tok) = simple_token(line, &mut i) else {
-            return false;
-        };
-        if amount_tok.2 {
+        // Amount: [-]digits[.d[d]], at most 15 integer digits (no overflow possible).
+        i = skip_ws(line, i);
+        let amount_start = i;
+        let neg = line.get(i) == Some(&b'-');
+        if neg {
+            i += 1;
+        }
+        let int_start = i;
+        let mut v: i64 = 0;
+        while let Some(&b) = line.get(i) {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            if i - int_start == 15 {
+                return false;
+            }
+            v = v * 10 + i64::from(d);
+            i += 1;
+        }
+        if i == int_start {
             return false;
         }
-        let Some(amount) = fast_amount(&line[amount_tok.0..amount_tok.1]) else {
-            return false;
-        };
+        let mut decimals = 0;
+        if line.get(i) == Some(&b'.') {
+            i += 1;
+            while let Some(&b) = line.get(i) {
+                let d = b.wrapping_sub(b'0');
+                if d > 9 {
+                    break;
+                }
+                if decimals == 2 {
+                    return false;
+                }
+                v = v * 10 + i64::from(d);
+                decimals += 1;
+                i += 1;
+            }
+        }
+        let amount_end = i;
+        match line.get(i) {
+            None => {}
+            Some(&b) if is_space(b) => {}
+            _ => return false,
+        }
+        v *= [100, 10, 1][decimals];
+        let amount = Amount(if neg { -v } else { v });
+        // Optional date and text; quantity, signature or anything else: general path.
         let mut date = None;
         let mut date_tok = None;
         let mut text_tok = None;
-        if let Some(t) = simple_token(line, &mut i) {
+        i = skip_ws(line, i);
+        if i < line.len() {
+            let Some(t) = simple_token(line, &mut i) else {
+                return false;
+            };
             if t.1 > t.0 {
                 match Date::parse(&line[t.0..t.1]) {
                     Some(d) if !t.2 => date = Some(d),
@@ -990,25 +1164,31 @@ impl Core {
                 }
             }
             date_tok = Some(t);
-            if let Some(t) = simple_token(line, &mut i) {
+            i = skip_ws(line, i);
+            if i < line.len() {
+                let Some(t) = simple_token(line, &mut i) else {
+                    return false;
+                };
                 text_tok = Some(t);
+                i = skip_ws(line, i);
+                if i < line.len() {
+                    return false;
+                }
             }
         }
-        skip_space(line, &mut i);
-        if i < line.len() {
-            return false; // quantity, signature or something unusual: general path
-        }
         // Pass 2: commit.
-        let acc_id = self.intern_at(line, acc.0, acc.1);
-        let info = &mut self.info[acc_id as usize];
-        if info.first_use.0 == 0 {
-            info.first_use = (self.line_no, acc.0 as u32 + 1);
+        let acc_id = self.intern_account_at(line, acc.0, acc.1);
+        let mut list = [Pair {
+            dimension: 0,
+            id: 0,
+        }; 4];
+        for (slot, &(dimension, _, _, os, oe)) in list.iter_mut().zip(&pairs[..n]) {
+            *slot = Pair {
+                dimension,
+                id: self.intern_at(line, os, oe),
+            };
         }
-        let objects = u32::try_from(self.file.vouchers.pairs.len()).unwrap_or(u32::MAX);
-        for &(dim, _, _, os, oe) in &pairs[..n] {
-            let id = self.intern_at(line, os, oe);
-            self.file.vouchers.pairs.push(Pair { dimension: dim, id });
-        }
+        let objects = self.file.vouchers.intern_list(&list[..n]);
         self.records += 1;
         if self.ksumma.active {
             let ks = &mut self.ksumma;
@@ -1018,8 +1198,11 @@ impl Core {
                 ks.push(line, ds, de);
                 ks.push(line, os, oe);
             }
-            ks.push(line, amount_tok.0, amount_tok.1);
-            for t in [date_tok, text_tok].into_iter().flatten() {
+            ks.push(line, amount_start, amount_end);
+            if let Some(t) = date_tok {
+                ks.push(line, t.0, t.1);
+            }
+            if let Some(t) = text_tok {
                 ks.push(line, t.0, t.1);
             }
             ks.flush_if_full();
@@ -1042,6 +1225,79 @@ impl Core {
             date: pack_date(date),
         };
         self.push_row(row);
+        true
+    }
+
+    /// Fast path for `#VER series number date [text [registered [signature]]]` with plain
+    /// words or quoted texts without backslashes, outside a voucher. Returns false (having
+    /// changed nothing) when the line needs the general path.
+    fn fast_ver(&mut self, line: &[u8], lead: usize) -> bool {
+        if !matches!(&line[lead..], [b'#', b'V', b'E', b'R', b' ' | b'\t', ..]) {
+            return false;
+        }
+        let mut i = lead + 4;
+        let mut toks = [(0usize, 0usize, false); 6];
+        let mut n = 0;
+        loop {
+            i = skip_ws(line, i);
+            if i >= line.len() {
+                break;
+            }
+            if n == toks.len() {
+                return false;
+            }
+            let Some(t) = simple_token(line, &mut i) else {
+                return false;
+            };
+            toks[n] = t;
+            n += 1;
+        }
+        if n < 3 {
+            return false;
+        }
+        let tok = |k: usize| -> &[u8] {
+            if k < n {
+                &line[toks[k].0..toks[k].1]
+            } else {
+                &[]
+            }
+        };
+        let Some(date) = Date::parse(tok(2)) else {
+            return false;
+        };
+        let registered = if tok(4).is_empty() {
+            None
+        } else {
+            match Date::parse(tok(4)) {
+                Some(d) => Some(d),
+                None => return false,
+            }
+        };
+        // Commit.
+        self.records += 1;
+        if self.ksumma.active {
+            let ks = &mut self.ksumma;
+            ks.push(line, lead, lead + 4);
+            for t in &toks[..n] {
+                ks.push(line, t.0, t.1);
+            }
+            ks.flush_if_full();
+        }
+        let series = self.intern_at(line, toks[0].0, toks[0].1);
+        self.begin_voucher(
+            line,
+            VerParts {
+                series,
+                number: tok(1),
+                number_offset: Some(toks[1].0),
+                date,
+                date_offset: toks[2].0,
+                text: tok(3),
+                registered,
+                signature: tok(5),
+                open: false,
+            },
+        );
         true
     }
 
@@ -1158,7 +1414,8 @@ impl Core {
         if !damaged && !cur.sum.is_zero() {
             let sev = self.data_severity();
             let sum = cur.sum;
-            let name = voucher_name(self.sym(cur.series), &self.cur_number, cur.line);
+            let number = String::from_utf8_lossy(&self.cur_number);
+            let name = voucher_name(self.sym(cur.series), &number, cur.line);
             self.push_diag(
                 sev,
                 cur.line,
@@ -1170,9 +1427,9 @@ impl Core {
             );
         }
         let store = &mut self.file.vouchers;
-        let number = store.add_text(&self.cur_number);
-        let text = store.add_text(&self.cur_text);
-        let signature = store.add_text(&self.cur_signature);
+        let number = store.add_text_bytes(&self.cur_number);
+        let text = store.add_text_bytes(&self.cur_text);
+        let signature = store.add_text_bytes(&self.cur_signature);
         store.heads.push(Head {
             series: cur.series,
             number,
@@ -1216,28 +1473,50 @@ impl Core {
             Some(f) if f.end > f.start => Some(self.date(line, f, "registration date")?),
             _ => None,
         };
-        let mut number = std::mem::take(&mut self.cur_number);
-        let mut text = std::mem::take(&mut self.cur_text);
-        let mut signature = std::mem::take(&mut self.cur_signature);
-        for (i, out) in [(2, &mut number), (4, &mut text), (6, &mut signature)] {
-            match fields.get(i) {
-                Some(f) => self.text_into(line, f, out),
-                None => out.clear(),
-            }
-        }
+        let bytes = |i: usize| match fields.get(i) {
+            Some(f) => field_bytes(line, f),
+            None => Cow::Borrowed(&[][..]),
+        };
+        let (number, text, signature) = (bytes(2), bytes(4), bytes(6));
         let open = fields.last().is_some_and(|f| f.kind == Kind::Open);
+        self.begin_voucher(
+            line,
+            VerParts {
+                series,
+                number: &number,
+                number_offset: fields.get(2).map(|f| f.start as usize),
+                date,
+                date_offset: date_f.start as usize,
+                text: &text,
+                registered,
+                signature: &signature,
+                open,
+            },
+        );
+        Ok(())
+    }
+
+    /// Begins a voucher: the duplicate-number and date checks, then the state.
+    fn begin_voucher(&mut self, line: &[u8], v: VerParts<'_>) {
+        let enc = self.encoding;
+        for (raw, out) in [
+            (v.number, &mut self.cur_number),
+            (v.text, &mut self.cur_text),
+            (v.signature, &mut self.cur_signature),
+        ] {
+            out.clear();
+            encoding::decode_into(raw, enc, out);
+        }
         // Duplicate voucher numbers within a series.
-        if !number.is_empty() && !self.voucher_keys.insert(series, &number) {
+        if !self.cur_number.is_empty() && !self.voucher_keys.insert(v.series, &self.cur_number) {
             // A warning: some programs number every voucher of a series 1 (see the
             // corpus); the data is still usable.
-            let sev = Severity::Warning;
-            let col = fields
-                .get(2)
-                .map_or(1, |f| self.column(line, f.start as usize));
+            let col = v.number_offset.map_or(1, |o| self.column(line, o));
             let ln = self.line_no;
-            let shown = display_series(self.sym(series));
+            let shown = display_series(self.sym(v.series));
+            let number = String::from_utf8_lossy(&self.cur_number).into_owned();
             self.push_diag(
-                sev,
+                Severity::Warning,
                 ln,
                 col,
                 Code::DuplicateVoucher,
@@ -1246,15 +1525,12 @@ impl Core {
                 ),
             );
         }
-        self.cur_number = number;
-        self.cur_text = text;
-        self.cur_signature = signature;
         // Dates inside the current fiscal year.
         if let Some(year) = self.file.fiscal_year(0) {
-            if !year.contains(date) {
-                let col = self.column(line, date_f.start as usize);
+            if !year.contains(v.date) {
+                let col = self.column(line, v.date_offset);
                 let ln = self.line_no;
-                let (s, e) = (year.start, year.end);
+                let (s, e, date) = (year.start, year.end, v.date);
                 self.push_diag(
                     Severity::Warning,
                     ln,
@@ -1265,9 +1541,9 @@ impl Core {
             }
         }
         self.cur = Some(Current {
-            series,
-            date,
-            registered,
+            series: v.series,
+            date: v.date,
+            registered: v.registered,
             line: self.line_no,
             rows_start: u32::try_from(self.file.vouchers.rows.len()).unwrap_or(u32::MAX),
             sum: Amount::ZERO,
@@ -1275,12 +1551,11 @@ impl Core {
         });
         self.damaged = false;
         self.after_added = false;
-        self.state = if open {
+        self.state = if v.open {
             VerState::Open
         } else {
             VerState::AwaitOpen
         };
-        Ok(())
     }
 
     fn row(&mut self, line: &[u8], fields: &[Field], kind: RowKind) -> RecResult<()> {
@@ -1383,12 +1658,12 @@ impl Core {
             .and_then(|f| nonempty(self.text_of(line, f)));
         // Commit: nothing above failed.
         let store = &mut self.file.vouchers;
-        let objects = u32::try_from(store.pairs.len()).unwrap_or(u32::MAX);
-        store.pairs.extend(
-            self.pair_scratch
-                .iter()
-                .map(|&(dimension, id)| Pair { dimension, id }),
-        );
+        let list: Vec<Pair> = self
+            .pair_scratch
+            .iter()
+            .map(|&(dimension, id)| Pair { dimension, id })
+            .collect();
+        let objects = store.intern_list(&list);
         let text = store.add_text(text.as_deref().unwrap_or(""));
         let (text, flag) = store.text_and_extra(text, quantity, signature);
         Ok(Row {
@@ -2022,6 +2297,18 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// The first position at or after `i` that is not a space or tab.
+#[inline(always)]
+fn skip_ws(line: &[u8], mut i: usize) -> usize {
+    while let Some(&b) = line.get(i) {
+        if !is_space(b) {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
 #[inline(always)]
 fn skip_space(line: &[u8], i: &mut usize) {
     while *i < line.len() && CLASS[line[*i] as usize] == SPACE {
@@ -2093,45 +2380,6 @@ fn simple_token(line: &[u8], i: &mut usize) -> Option<(usize, usize, bool)> {
     Some((start, *i, false))
 }
 
-/// Reads the common amount forms `[-]digits[.d[d]]` (at most 15 integer digits, so no
-/// overflow is possible); `None` sends the row to the general path, which reads every form
-/// [`Amount::parse`] accepts and reports the rest.
-#[inline(always)]
-fn fast_amount(t: &[u8]) -> Option<Amount> {
-    let (neg, t) = match t.first() {
-        Some(b'-') => (true, &t[1..]),
-        _ => (false, t),
-    };
-    let (int, frac) = match t.iter().position(|&b| b == b'.') {
-        Some(p) => (&t[..p], &t[p + 1..]),
-        None => (t, &t[t.len()..]),
-    };
-    if int.is_empty() || int.len() > 15 || frac.len() > 2 {
-        return None;
-    }
-    let mut v: i64 = 0;
-    for &b in int {
-        let d = b.wrapping_sub(b'0');
-        if d > 9 {
-            return None;
-        }
-        v = v * 10 + i64::from(d);
-    }
-    let mut f: i64 = 0;
-    for &b in frac {
-        let d = b.wrapping_sub(b'0');
-        if d > 9 {
-            return None;
-        }
-        f = f * 10 + i64::from(d);
-    }
-    if frac.len() == 1 {
-        f *= 10;
-    }
-    let ore = v * 100 + f;
-    Some(Amount(if neg { -ore } else { ore }))
-}
-
 /// The position of the next `\n` at or after `from`, or the length. Lines are short (30–60
 /// bytes), so eight bytes at a time beat a `memchr` call per line.
 #[inline(always)]
@@ -2155,14 +2403,23 @@ pub(crate) fn line_end(bytes: &[u8], from: usize) -> usize {
     }
 }
 
+/// Bytes the whole-buffer reader looks at to detect the encoding.
+const DETECT_PREFIX: usize = 1 << 20;
+
 /// Whole-buffer parse.
 pub(crate) fn parse_buffer(bytes: &[u8], options: &ParseOptions) -> Parsed {
     let mut core = Core::new(options);
     if !core.encoding_known {
-        if let Some(e) = encoding::detect(bytes) {
+        // The first MiB decides (a whole-file scan would cost as much as reading a UTF-8
+        // file); when it is all ASCII, the first line with letters outside ASCII decides, as
+        // in the streaming reader.
+        let prefix = &bytes[..bytes.len().min(DETECT_PREFIX)];
+        if let Some(e) = encoding::detect(prefix) {
             core.encoding = e;
+            core.encoding_known = true;
+        } else {
+            core.encoding_known = bytes.len() <= DETECT_PREFIX;
         }
-        core.encoding_known = true;
     }
     core.file.vouchers.reserve_for(bytes.len());
     let mut start = 0usize;
@@ -2257,5 +2514,46 @@ mod tests {
             assert_eq!(fast.file, general.file, "{row}");
             assert_eq!(fast.diagnostics, general.diagnostics, "{row}");
         }
+    }
+
+    #[test]
+    fn fast_vouchers_read_as_the_general_path() {
+        let vers = [
+            "#VER A 1 20230101",
+            "#VER \"A\" \"1\" 20230101 \"Faktura 7\"",
+            "#VER \"\" \"\" 20230101",
+            "#VER A 1 \"20230101\" text 20230102 sign",
+            "#VER A 1 20230101 \"\" \"\" \"\"",
+            "#VER A 1 20230101 text 2023010 sign",
+            "#VER A 1 20231301",
+            "#VER A 1 20220101",
+            "#VER A 1",
+            "#VER A 1 20230101 text 20230102 sign extra",
+            "#VER A 1 20230101 \"a \\\"b\\\"\"",
+            "#VER A 1 20230101 \"\u{d6}vning\"",
+            "#VER A 1 20230101 {",
+            "#VER\tA\t2\t20230101\t\"x\"\t",
+            "#VER A 07 20230101",
+            "#VER A 7 20230101",
+            "#VER A 0 20230101",
+            "#VER A 99999999999999999999 20230101",
+            "#VER A 99999999999999999999 20230101",
+        ];
+        let mut text =
+            "#FLAGGA 0\n#KSUMMA\n#RAR 0 20230101 20231231\n#KONTO 3010 \"x\"\n".to_string();
+        for v in vers {
+            text.push_str(&format!(
+                "{v}\n{{\n#TRANS 3010 {{}} 5\n#TRANS 3010 {{}} -5\n}}\n"
+            ));
+        }
+        text.push_str("#VER A 1 20230101\n#TRANS 3010 {} 1\n}\n#KSUMMA 1\n");
+        let (fast, general) = both(&text);
+        assert_eq!(fast.file, general.file);
+        assert_eq!(fast.diagnostics, general.diagnostics);
+        assert!(fast.file.vouchers.len() > 15);
+        assert!(fast
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::DuplicateVoucher && d.message.contains("number 1 appears")));
     }
 }
