@@ -768,6 +768,15 @@ impl Core {
     /// last one of `file.vouchers`).
     #[inline]
     pub(crate) fn feed_line(&mut self, raw: &[u8]) -> bool {
+        self.feed(raw, raw.len())
+    }
+
+    /// [`Core::feed_line`] for the line `buf[..len]`; the bytes of `buf` after the line (the
+    /// next lines of the input, when there are any) let the hot path read 16 bytes at a time
+    /// without running off the end. They are never interpreted.
+    #[inline]
+    pub(crate) fn feed(&mut self, buf: &[u8], len: usize) -> bool {
+        let raw = &buf[..len];
         self.line_no = self.line_no.saturating_add(1);
         if self.fast_rows && self.seen_record && !self.not_sie {
             // The hot path: voucher rows, `#VER` and braces in their usual form.
@@ -780,8 +789,8 @@ impl Core {
             }
             let lead = skip_ws(line, 0);
             match (line.get(lead), self.state) {
-                (Some(b'#'), VerState::Open) if self.fast_row(line, lead) => return false,
-                (Some(b'#'), VerState::None) if self.fast_ver(line, lead) => return false,
+                (Some(b'#'), VerState::Open) if self.fast_row(line, buf, lead) => return false,
+                (Some(b'#'), VerState::None) if self.fast_ver(line, buf, lead) => return false,
                 (Some(b'}'), VerState::Open) if skip_ws(line, lead + 1) == line.len() => {
                     return self.finish_voucher();
                 }
@@ -1006,7 +1015,7 @@ impl Core {
     /// (having changed nothing) when the line needs the general path, which also gives the
     /// diagnostics.
     #[inline(always)]
-    fn fast_row(&mut self, line: &[u8], lead: usize) -> bool {
+    fn fast_row(&mut self, line: &[u8], pad: &[u8], lead: usize) -> bool {
         let (kind, label_len) = match &line[lead..] {
             [b'#', b'T', b'R', b'A', b'N', b'S', b' ' | b'\t', ..] => (RowKind::Normal, 6),
             [b'#', b'R', b'T', b'R', b'A', b'N', b'S', b' ' | b'\t', ..] => (RowKind::Added, 7),
@@ -1177,7 +1186,7 @@ impl Core {
             }
         }
         // Pass 2: commit.
-        let acc_id = self.intern_account_at(line, acc.0, acc.1);
+        let acc_id = self.intern_account_at(pad, acc.0, acc.1);
         let mut list = [Pair {
             dimension: 0,
             id: 0,
@@ -1185,25 +1194,25 @@ impl Core {
         for (slot, &(dimension, _, _, os, oe)) in list.iter_mut().zip(&pairs[..n]) {
             *slot = Pair {
                 dimension,
-                id: self.intern_at(line, os, oe),
+                id: self.intern_at(pad, os, oe),
             };
         }
         let objects = self.file.vouchers.intern_list(&list[..n]);
         self.records += 1;
         if self.ksumma.active {
             let ks = &mut self.ksumma;
-            ks.push(line, lead, lead + label_len);
-            ks.push(line, acc.0, acc.1);
+            ks.push(pad, lead, lead + label_len);
+            ks.push(pad, acc.0, acc.1);
             for &(_, ds, de, os, oe) in &pairs[..n] {
-                ks.push(line, ds, de);
-                ks.push(line, os, oe);
+                ks.push(pad, ds, de);
+                ks.push(pad, os, oe);
             }
-            ks.push(line, amount_start, amount_end);
+            ks.push(pad, amount_start, amount_end);
             if let Some(t) = date_tok {
-                ks.push(line, t.0, t.1);
+                ks.push(pad, t.0, t.1);
             }
             if let Some(t) = text_tok {
-                ks.push(line, t.0, t.1);
+                ks.push(pad, t.0, t.1);
             }
             ks.flush_if_full();
         }
@@ -1231,7 +1240,7 @@ impl Core {
     /// Fast path for `#VER series number date [text [registered [signature]]]` with plain
     /// words or quoted texts without backslashes, outside a voucher. Returns false (having
     /// changed nothing) when the line needs the general path.
-    fn fast_ver(&mut self, line: &[u8], lead: usize) -> bool {
+    fn fast_ver(&mut self, line: &[u8], pad: &[u8], lead: usize) -> bool {
         if !matches!(&line[lead..], [b'#', b'V', b'E', b'R', b' ' | b'\t', ..]) {
             return false;
         }
@@ -1277,13 +1286,13 @@ impl Core {
         self.records += 1;
         if self.ksumma.active {
             let ks = &mut self.ksumma;
-            ks.push(line, lead, lead + 4);
+            ks.push(pad, lead, lead + 4);
             for t in &toks[..n] {
-                ks.push(line, t.0, t.1);
+                ks.push(pad, t.0, t.1);
             }
             ks.flush_if_full();
         }
-        let series = self.intern_at(line, toks[0].0, toks[0].1);
+        let series = self.intern_at(pad, toks[0].0, toks[0].1);
         self.begin_voucher(
             line,
             VerParts {
@@ -2425,9 +2434,10 @@ pub(crate) fn parse_buffer(bytes: &[u8], options: &ParseOptions) -> Parsed {
     let mut start = 0usize;
     while start < bytes.len() {
         let end = line_end(bytes, start);
-        let line = &bytes[start..end];
+        let line = &bytes[start..];
+        let len = end - start;
         start = end + 1;
-        core.feed_line(line);
+        core.feed(line, len);
         if core.is_not_sie() {
             break;
         }
@@ -2497,6 +2507,18 @@ mod tests {
             "#TRANS 3010 {1 \"x\"} 99999999999999999999",
             "#TRANS 3010 {1 \"x\"} 123456789012345.67",
             "#TRANS 3010 {1 \"x\"} 1.",
+            "#TRANS 3010 {1 \"x\"} 123456789.05",
+            "#TRANS 3010 {1 \"x\"} -123456789012345",
+            "#TRANS 3010 {1 \"x\"} 1234567890123456",
+            "#TRANS 3010 {1 \"x\"} 0.5",
+            "#TRANS 3010 {1 \"x\"} 00012.5",
+            "#TRANS 3010 {12345678 \"x\"} 1",
+            "#TRANS 3010 {1 \"x\u{1}y\"} 1",
+            "#TRANS 30\u{1}10 {1 \"x\"} 1",
+            "#TRANS 3010 {1 x\u{1}y} 1",
+            "#TRANS 3010 {1 \"\u{d6}st\"} 1",
+            "#TRANS 3010 {1 \"abcdefghijklmnopqrstuvwxyz\"} 1",
+            "#TRANS 301012345678901234567 {1 abcdefghijklmnopqrst} 1",
             "#TRANS 3010 {1 \"x\"} 100 2023013",
             "#TRANS 3010 {1 \"x\" 2 \"y\" 3 \"z\" 4 \"w\" 5 \"v\"} 100",
             "#TRANS \"30 10\" {} 100",

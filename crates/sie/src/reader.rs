@@ -143,7 +143,7 @@ impl<R: BufRead> SieReader<R> {
                     break;
                 }
                 let e = if self.buf.is_empty() {
-                    self.core.feed_line(&buf[used..end])
+                    self.core.feed(&buf[used..], end - used)
                 } else {
                     self.buf.extend_from_slice(&buf[used..end]);
                     let e = self.core.feed_line(&self.buf);
