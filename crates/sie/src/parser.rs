@@ -224,6 +224,9 @@ fn field_bytes<'a>(line: &'a [u8], f: &Field) -> Cow<'a, [u8]> {
 struct VoucherKeys {
     ranges: FxHashMap<u32, std::collections::BTreeMap<u64, u64>>,
     other: FxHashSet<(u32, Box<[u8]>)>,
+    /// The last range of one series, (series, start, end), whose end may be ahead of its
+    /// entry in `ranges`: numbers that count up touch no map.
+    tail: Option<(u32, u64, u64)>,
 }
 
 impl VoucherKeys {
@@ -240,6 +243,26 @@ impl VoucherKeys {
         let n = number
             .iter()
             .fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
+        if let Some((s, _, end)) = &mut self.tail {
+            if *s == series && n == *end + 1 {
+                *end = n;
+                return true;
+            }
+        }
+        if let Some((s, start, end)) = self.tail.take() {
+            self.ranges.entry(s).or_default().insert(start, end);
+        }
+        let fresh = self.insert_number(series, n);
+        self.tail = self
+            .ranges
+            .get(&series)
+            .and_then(|m| m.last_key_value())
+            .map(|(&start, &end)| (series, start, end));
+        fresh
+    }
+
+    /// [`VoucherKeys::insert`] of a number into the maps (with `tail` written back).
+    fn insert_number(&mut self, series: u32, n: u64) -> bool {
         let map = self.ranges.entry(series).or_default();
         // Fast path for increasing numbers: only the last range can be touched.
         match map.last_key_value().map(|(&s, &e)| (s, e)) {
@@ -1514,7 +1537,9 @@ impl Core {
             (v.signature, &mut self.cur_signature),
         ] {
             out.clear();
-            encoding::decode_into(raw, enc, out);
+            if !raw.is_empty() {
+                encoding::decode_into(raw, enc, out);
+            }
         }
         // Duplicate voucher numbers within a series.
         if !self.cur_number.is_empty() && !self.voucher_keys.insert(v.series, &self.cur_number) {
@@ -2462,6 +2487,42 @@ mod tests {
             core.into_parsed()
         };
         (run(true), run(false))
+    }
+
+    #[test]
+    fn duplicate_voucher_numbers_are_found_in_any_order() {
+        // Against a set, on sequences that count up, jump, go back and switch series.
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        for _ in 0..200 {
+            let mut keys = VoucherKeys::default();
+            let mut seen = std::collections::HashSet::new();
+            let mut n = next(20);
+            for _ in 0..300 {
+                n = match next(10) {
+                    0..=5 => n + 1,
+                    6 => n + next(5) + 2,
+                    7 => n.saturating_sub(next(8)),
+                    _ => next(60),
+                };
+                let series = (next(7) == 0) as u32;
+                let text = if next(20) == 0 {
+                    format!("0{n}")
+                } else {
+                    n.to_string()
+                };
+                assert_eq!(
+                    keys.insert(series, text.as_bytes()),
+                    seen.insert((series, text.clone())),
+                    "{series} {text}"
+                );
+            }
+        }
     }
 
     #[test]
