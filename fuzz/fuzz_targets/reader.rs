@@ -15,8 +15,15 @@ fuzz_target!(|data: &[u8]| {
     let streamed = SieReader::new(data, &ParseOptions::new("fuzz").lenient())
         .into_parsed()
         .expect("reading from memory cannot fail");
+    // Voucher by voucher (the reader reuses its store between vouchers).
+    let mut one_by_one = delar_sie::Vouchers::new();
+    let rest = SieReader::new(data, &ParseOptions::new("fuzz").lenient())
+        .read_all(|v| one_by_one.push_ref(v))
+        .expect("reading from memory cannot fail");
+    assert_eq!(one_by_one, streamed.file.vouchers);
+    assert_eq!(rest.diagnostics, streamed.diagnostics);
     if streamed.encoding == lenient.encoding {
-        assert_eq!(streamed.file.vouchers.len(), lenient.file.vouchers.len());
+        assert_eq!(streamed.file.vouchers, lenient.file.vouchers);
     }
     let _ = strict.has_errors();
     // Whatever was read can be written, and the written file reads back without errors.
