@@ -459,6 +459,8 @@ pub(crate) struct Core {
     cur_number: Vec<u8>,
     cur_text: Vec<u8>,
     cur_signature: Vec<u8>,
+    /// The object list of the last row the hot path read.
+    prev_list: PrevList,
     /// Object pairs of a row read by the general path, before it is committed.
     pair_scratch: Vec<(u32, u32)>,
     state: VerState,
@@ -476,6 +478,79 @@ pub(crate) struct Core {
     suppressed: (u64, u64),
     /// Whether voucher rows may take the fast path (off in tests comparing both paths).
     fast_rows: bool,
+}
+
+/// The object list of the last row the hot path read, as written (up to 32 bytes with its
+/// braces), with what reading it gave: a row whose list is written byte for byte the same
+/// reads the same, so it is not read again.
+#[derive(Default)]
+struct PrevList {
+    /// The text as two masked 16-byte words; `len` 0 when there is none.
+    words: [u128; 2],
+    masks: [u128; 2],
+    len: usize,
+    /// Where the list starts in the voucher store, and its number of pairs.
+    start: u32,
+    n: usize,
+    /// Offsets of the dimension and id tokens from the `{` (for the checksum).
+    offsets: [(u8, u8, u8, u8); 4],
+}
+
+impl PrevList {
+    /// Whether the list at `open` (the `{`) of `line` is the same text.
+    #[inline(always)]
+    fn matches(&self, line: &[u8], pad: &[u8], open: usize) -> bool {
+        if self.len == 0 || open + self.len > line.len() {
+            return false;
+        }
+        let (Some(a), Some(b)) = (load16(pad, open), load16(pad, open + 16)) else {
+            return false;
+        };
+        a & self.masks[0] == self.words[0] && b & self.masks[1] == self.words[1]
+    }
+
+    /// Keeps the list `pad[open..close]` just read (when it is short enough).
+    fn remember(
+        &mut self,
+        pad: &[u8],
+        open: usize,
+        close: usize,
+        start: u32,
+        pairs: &[(u32, usize, usize, usize, usize)],
+    ) {
+        self.len = 0;
+        let len = close - open;
+        let (Some(a), Some(b)) = (load16(pad, open), load16(pad, open + 16)) else {
+            return;
+        };
+        if len > 32 {
+            return;
+        }
+        let mask = |bytes: usize| match bytes {
+            0 => 0,
+            16.. => u128::MAX,
+            k => (1u128 << (8 * k)) - 1,
+        };
+        self.masks = [mask(len.min(16)), mask(len.saturating_sub(16))];
+        self.words = [a & self.masks[0], b & self.masks[1]];
+        for (o, &(_, ds, de, os, oe)) in self.offsets.iter_mut().zip(pairs) {
+            // All inside the 32 bytes, so the offsets fit.
+            let rel = |x: usize| (x - open) as u8;
+            *o = (rel(ds), rel(de), rel(os), rel(oe));
+        }
+        self.start = start;
+        self.n = pairs.len();
+        self.len = len;
+    }
+}
+
+/// The 16 bytes of `buf` from `i`, when there are 16.
+#[inline(always)]
+fn load16(buf: &[u8], i: usize) -> Option<u128> {
+    let chunk = buf.get(i..i + 16)?;
+    let mut raw = [0u8; 16];
+    raw.copy_from_slice(chunk);
+    Some(u128::from_le_bytes(raw))
 }
 
 /// The voucher being read.
@@ -550,6 +625,7 @@ impl Core {
             cur_text: Vec::new(),
             cur_signature: Vec::new(),
             pair_scratch: Vec::new(),
+            prev_list: PrevList::default(),
             state: VerState::None,
             damaged: false,
             after_added: false,
@@ -1064,12 +1140,24 @@ impl Core {
         if line.get(i) != Some(&b'{') {
             return false;
         }
+        let list_open = i;
         i += 1;
         // Object list pairs up to the `}`: (dimension, dimension token, id token) as offsets
-        // into `line`. Anything unusual goes to the general path.
+        // into `line`. Anything unusual goes to the general path. A list written exactly as
+        // the last row's (the rows of a voucher often share their objects) is not read again.
         let mut pairs: [(u32, usize, usize, usize, usize); 4] = [(0, 0, 0, 0, 0); 4];
         let mut n = 0;
-        loop {
+        let same_as_prev = self.prev_list.matches(line, pad, list_open);
+        if same_as_prev {
+            let prev = &self.prev_list;
+            n = prev.n;
+            for (p, &(ds, de, os, oe)) in pairs.iter_mut().zip(&prev.offsets[..n]) {
+                let at = |o: u8| list_open + usize::from(o);
+                *p = (0, at(ds), at(de), at(os), at(oe));
+            }
+            i = list_open + prev.len;
+        }
+        while !same_as_prev {
             i = skip_ws(line, i);
             match line.get(i) {
                 None => return false,
@@ -1133,6 +1221,7 @@ impl Core {
             pairs[n] = (dim, ds, de, os, oe);
             n += 1;
         }
+        let list_close = i;
         // Amount: [-]digits[.d[d]], at most 15 integer digits (no overflow possible).
         i = skip_ws(line, i);
         let amount_start = i;
@@ -1210,17 +1299,24 @@ impl Core {
         }
         // Pass 2: commit.
         let acc_id = self.intern_account_at(pad, acc.0, acc.1);
-        let mut list = [Pair {
-            dimension: 0,
-            id: 0,
-        }; 4];
-        for (slot, &(dimension, _, _, os, oe)) in list.iter_mut().zip(&pairs[..n]) {
-            *slot = Pair {
-                dimension,
-                id: self.intern_at(pad, os, oe),
-            };
-        }
-        let objects = self.file.vouchers.intern_list(&list[..n]);
+        let objects = if same_as_prev {
+            self.prev_list.start
+        } else {
+            let mut list = [Pair {
+                dimension: 0,
+                id: 0,
+            }; 4];
+            for (slot, &(dimension, _, _, os, oe)) in list.iter_mut().zip(&pairs[..n]) {
+                *slot = Pair {
+                    dimension,
+                    id: self.intern_at(pad, os, oe),
+                };
+            }
+            let objects = self.file.vouchers.intern_list(&list[..n]);
+            self.prev_list
+                .remember(pad, list_open, list_close, objects, &pairs[..n]);
+            objects
+        };
         self.records += 1;
         if self.ksumma.active {
             let ks = &mut self.ksumma;
@@ -1490,6 +1586,8 @@ impl Core {
             None => {}
         }
         store.clear();
+        // Its list is no longer in the store.
+        self.prev_list.len = 0;
     }
 
     fn ver(&mut self, line: &[u8], fields: &[Field]) -> RecResult<()> {
@@ -1621,7 +1719,7 @@ impl Core {
 
     /// Adds a row (whose object pairs and text are already stored) to the open voucher,
     /// dropping the `#TRANS` copy that follows an `#RTRANS`.
-    #[inline]
+    #[inline(always)]
     fn push_row(&mut self, row: Row) {
         let store = &mut self.file.vouchers;
         let Some(cur) = self.cur.as_mut() else {
@@ -2590,8 +2688,10 @@ mod tests {
             "#TRANS 3010 {} 100\t",
         ];
         for row in rows {
+            // Each row twice (the second may reuse the first's object list), then once more
+            // after a different list.
             let text = format!(
-                "#FLAGGA 0\n#KSUMMA\n#RAR 0 20230101 20231231\n#KONTO 3010 \"x\"\n#VER A 1 20230101\n{{\n{row}\n#TRANS 3010 {{}} 5\n}}\n#KSUMMA 1\n"
+                "#FLAGGA 0\n#KSUMMA\n#RAR 0 20230101 20231231\n#KONTO 3010 \"x\"\n#VER A 1 20230101\n{{\n{row}\n{row}\n#TRANS 3010 {{}} 5\n{row}\n}}\n#KSUMMA 1\n"
             );
             let (fast, general) = both(&text);
             assert_eq!(fast.file, general.file, "{row}");
