@@ -1157,69 +1157,71 @@ impl Core {
             }
             i = list_open + prev.len;
         }
-        while !same_as_prev {
-            i = skip_ws(line, i);
-            match line.get(i) {
-                None => return false,
-                Some(b'}') => {
-                    i += 1;
-                    break;
-                }
-                Some(_) => {}
-            }
-            if n == pairs.len() {
-                return false;
-            }
-            let ds = i;
-            let mut dim: u32 = 0;
-            while let Some(&b) = line.get(i) {
-                let d = b.wrapping_sub(b'0');
-                if d > 9 {
-                    break;
-                }
-                dim = dim * 10 + u32::from(d);
-                i += 1;
-            }
-            let de = i;
-            if de == ds || de - ds > 9 || !line.get(i).is_some_and(|&b| is_space(b)) {
-                return false;
-            }
-            i = skip_ws(line, i);
-            let (os, oe);
-            if line.get(i) == Some(&b'"') {
-                i += 1;
-                os = i;
-                loop {
-                    match line.get(i) {
-                        None => return false,
-                        Some(b'"') => break,
-                        Some(&b) if CLASS[b as usize] & BACKSLASH != 0 => return false,
-                        Some(_) => i += 1,
-                    }
-                }
-                oe = i;
-                i += 1;
+        if !same_as_prev {
+            loop {
+                i = skip_ws(line, i);
                 match line.get(i) {
-                    Some(&b) if is_space(b) || b == b'}' => {}
-                    _ => return false,
-                }
-            } else {
-                os = i;
-                while let Some(&b) = line.get(i) {
-                    match CLASS[b as usize] {
-                        0 | BACKSLASH => i += 1,
-                        SPACE => break,
-                        _ if b == b'}' => break,
-                        _ => return false,
+                    None => return false,
+                    Some(b'}') => {
+                        i += 1;
+                        break;
                     }
+                    Some(_) => {}
                 }
-                oe = i;
-                if oe == os {
+                if n == pairs.len() {
                     return false;
                 }
+                let ds = i;
+                let mut dim: u32 = 0;
+                while let Some(&b) = line.get(i) {
+                    let d = b.wrapping_sub(b'0');
+                    if d > 9 {
+                        break;
+                    }
+                    dim = dim * 10 + u32::from(d);
+                    i += 1;
+                }
+                let de = i;
+                if de == ds || de - ds > 9 || !line.get(i).is_some_and(|&b| is_space(b)) {
+                    return false;
+                }
+                i = skip_ws(line, i);
+                let (os, oe);
+                if line.get(i) == Some(&b'"') {
+                    i += 1;
+                    os = i;
+                    loop {
+                        match line.get(i) {
+                            None => return false,
+                            Some(b'"') => break,
+                            Some(&b) if CLASS[b as usize] & BACKSLASH != 0 => return false,
+                            Some(_) => i += 1,
+                        }
+                    }
+                    oe = i;
+                    i += 1;
+                    match line.get(i) {
+                        Some(&b) if is_space(b) || b == b'}' => {}
+                        _ => return false,
+                    }
+                } else {
+                    os = i;
+                    while let Some(&b) = line.get(i) {
+                        match CLASS[b as usize] {
+                            0 | BACKSLASH => i += 1,
+                            SPACE => break,
+                            _ if b == b'}' => break,
+                            _ => return false,
+                        }
+                    }
+                    oe = i;
+                    if oe == os {
+                        return false;
+                    }
+                }
+                pairs[n] = (dim, ds, de, os, oe);
+                n += 1;
             }
-            pairs[n] = (dim, ds, de, os, oe);
-            n += 1;
         }
         let list_close = i;
         // Amount: [-]digits[.d[d]], at most 15 integer digits (no overflow possible).
