@@ -1178,11 +1178,14 @@ impl Core {
                     if d > 9 {
                         break;
                     }
+                    if i - ds == 9 {
+                        return false; // ten digits or more: the general path says what is wrong
+                    }
                     dim = dim * 10 + u32::from(d);
                     i += 1;
                 }
                 let de = i;
-                if de == ds || de - ds > 9 || !line.get(i).is_some_and(|&b| is_space(b)) {
+                if de == ds || !line.get(i).is_some_and(|&b| is_space(b)) {
                     return false;
                 }
                 i = skip_ws(line, i);
@@ -2659,6 +2662,8 @@ mod tests {
             "#TRANS 3010 {x \"1\"} 100",
             "#TRANS 3010 {1234567890 \"1\"} 100",
             "#TRANS 3010 {123456789 \"1\"} 100",
+            "#TRANS 3010 {99999999999 \"1\"} 100",
+            "#TRANS 3010 {1 \"1\" 99999999999999999999 \"2\"} 100",
             "#TRANS 3010 {1\"x\"} 100",
             "#TRANS 3010 {1 \"x\"2 \"y\"} 100",
             "#TRANS 3010 {1 \"x\"} 1.005",
