@@ -203,3 +203,47 @@ fn convert_to_4_and_json() {
     let only: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(only.len(), 2, "no temporary files left behind");
 }
+
+#[test]
+fn output_cut_short_by_the_reader_is_not_an_error() {
+    // `delar sie balances FILE | head -1`: the pipe closes after the first line.
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    // Far more output than a pipe holds, so that writing fails once the reader is gone.
+    // Accounts declared, so that no warnings fill the unread stderr pipe.
+    let mut text = String::from("#FLAGGA 0\n#SIETYP 4\n#RAR 0 20230101 20231231\n");
+    text.push_str("#KONTO 1910 Kassa\n");
+    for k in 0..20_000 {
+        text.push_str(&format!("#KONTO {} Konto\n", 10_000 + k));
+    }
+    for k in 0..20_000 {
+        text.push_str(&format!(
+            "#VER A {k} 202301{:02}\n{{\n#TRANS {} {{}} 1.00\n#TRANS 1910 {{}} -1.00\n}}\n",
+            k % 28 + 1,
+            10_000 + k
+        ));
+    }
+    let dir = std::env::temp_dir().join(format!("delar-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("stor.se");
+    std::fs::write(&file, text).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_delar"))
+        .args(["sie", "balances", file.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("# source:"), "{first}");
+    let out = child.wait_with_output().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(out.status.success(), "{:?}", out.status);
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("fel"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
