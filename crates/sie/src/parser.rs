@@ -1388,13 +1388,12 @@ impl Core {
         if n < 3 {
             return false;
         }
-        let tok = |k: usize| -> &[u8] {
-            if k < n {
-                &line[toks[k].0..toks[k].1]
-            } else {
-                &[]
-            }
-        };
+        // The token texts, empty for the optional ones not given.
+        let mut texts: [&[u8]; 6] = [&[]; 6];
+        for (text, t) in texts.iter_mut().zip(&toks[..n]) {
+            *text = &line[t.0..t.1];
+        }
+        let tok = |k: usize| texts[k];
         let Some(date) = Date::parse(tok(2)) else {
             return false;
         };
