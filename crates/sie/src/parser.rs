@@ -933,7 +933,7 @@ impl Core {
                 false
             }
             b'}' if line[lead + 1..].iter().all(|&b| is_space(b)) => self.close_brace(line, lead),
-            b'#' => self.record(line, lead),
+            b'#' => self.record(line),
             _ => {
                 let col = self.column(line, lead);
                 let ln = self.line_no;
@@ -1002,7 +1002,7 @@ impl Core {
         }
     }
 
-    fn record(&mut self, line: &[u8], _lead: usize) -> bool {
+    fn record(&mut self, line: &[u8]) -> bool {
         let mut fields = std::mem::take(&mut self.fields);
         let split_err = if fast_split(line, &mut fields) {
             None
@@ -1317,7 +1317,7 @@ impl Core {
                     id: self.intern_at(pad, os, oe),
                 };
             }
-            let objects = self.file.vouchers.intern_list(&list[..n]);
+            let objects = self.file.vouchers.add_list(&list[..n]);
             self.prev_list
                 .remember(pad, list_open, list_close, objects, &pairs[..n]);
             objects
@@ -1799,7 +1799,7 @@ impl Core {
             .iter()
             .map(|&(dimension, id)| Pair { dimension, id })
             .collect();
-        let objects = store.intern_list(&list);
+        let objects = store.add_list(&list);
         let text = store.add_text(text.as_deref().unwrap_or(""));
         let (text, flag) = store.text_and_extra(text, quantity, signature);
         Ok(Row {

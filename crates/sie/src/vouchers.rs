@@ -161,12 +161,9 @@ pub struct Vouchers {
     pub(crate) symbols: Vec<Sym>,
     pub(crate) heads: Vec<Head>,
     pub(crate) rows: Vec<Row>,
-    /// Object lists, back to back (rows point into them; consecutive equal lists are stored
-    /// once).
+    /// Object lists, back to back (rows point into them; the reader lets a row whose list is
+    /// written as the previous row's share that row's list).
     pub(crate) pairs: Vec<Pair>,
-    /// Start and length of the last object list added (a row with the same list as the
-    /// one before shares it).
-    last_list: (u32, u32),
     /// All texts, back to back; text `k` (from 1) is `texts[ends[k - 1]..ends[k]]`.
     /// Valid UTF-8 (only decoded text is added); kept as bytes so that adding needs no
     /// second validation.
@@ -191,7 +188,6 @@ impl Vouchers {
             heads: Vec::new(),
             rows: Vec::new(),
             pairs: Vec::new(),
-            last_list: (0, 0),
             texts: Vec::new(),
             text_ends: vec![0],
             extras: Vec::new(),
@@ -243,29 +239,21 @@ impl Vouchers {
         self.heads.clear();
         self.rows.clear();
         self.pairs.clear();
-        self.last_list = (0, 0);
         self.texts.clear();
         self.text_ends.clear();
         self.text_ends.push(0);
         self.extras.clear();
     }
 
-    /// The start of object list `list` in [`Vouchers::pairs`]: the list of the row before
-    /// when equal, else a new copy (0 for the empty list).
+    /// Stores object list `list`, returning its start in [`Vouchers::pairs`] (0 for the
+    /// empty list).
     #[inline]
-    pub(crate) fn intern_list(&mut self, list: &[Pair]) -> u32 {
+    pub(crate) fn add_list(&mut self, list: &[Pair]) -> u32 {
         if list.is_empty() {
             return 0;
         }
-        let (start, len) = self.last_list;
-        if len as usize == list.len()
-            && self.pairs.get(start as usize..(start + len) as usize) == Some(list)
-        {
-            return start;
-        }
         let start = u32::try_from(self.pairs.len()).unwrap_or(u32::MAX);
         self.pairs.extend_from_slice(list);
-        self.last_list = (start, list.len() as u32);
         start
     }
 
@@ -491,7 +479,7 @@ impl Vouchers {
                     id: self.intern(id),
                 })
                 .collect();
-            let objects = self.intern_list(&list);
+            let objects = self.add_list(&list);
             let text = self.add_text(r.text.unwrap_or(""));
             let (text, flag) =
                 self.text_and_extra(text, r.quantity, r.signature.map(str::to_string));
