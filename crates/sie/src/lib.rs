@@ -16,6 +16,7 @@ pub mod encoding;
 pub mod model;
 mod parser;
 pub mod reader;
+mod scan;
 pub mod vouchers;
 pub mod writer;
 

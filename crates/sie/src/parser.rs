@@ -5,6 +5,7 @@ use crate::date::{Date, Period};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::encoding::{self, Encoding};
 use crate::model::*;
+use crate::scan::{Classes, Mask};
 use crate::vouchers::{pack_date, unpack_date, Head, Pair, Row};
 use crate::{ParseOptions, Parsed};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -315,6 +316,9 @@ impl VoucherKeys {
 
 /// Bytes of `#KSUMMA` content gathered before they are hashed in one block.
 const CRC_BLOCK: usize = 1 << 16;
+/// Room after [`CRC_BLOCK`] for one line of the hot path (under 128 bytes) and a 16-byte
+/// copy past its last token.
+const CRC_SLACK: usize = 256;
 
 /// State of the `#KSUMMA` computation.
 struct Checksum {
@@ -337,7 +341,7 @@ impl Default for Checksum {
             opened: false,
             open_line: 0,
             hasher: crc32fast::Hasher::new(),
-            buf: vec![0u8; CRC_BLOCK + 16].into_boxed_slice(),
+            buf: vec![0u8; CRC_BLOCK + CRC_SLACK].into_boxed_slice(),
             pos: 0,
             scratch: Vec::new(),
         }
@@ -356,6 +360,18 @@ impl Checksum {
     fn flush(&mut self) {
         self.hasher.update(&self.buf[..self.pos]);
         self.pos = 0;
+    }
+
+    /// A writer for the tokens of one line of fewer than 128 bytes.
+    #[inline(always)]
+    fn line_writer(&mut self) -> TokenWriter<'_> {
+        if self.pos > CRC_BLOCK {
+            self.flush();
+        }
+        TokenWriter {
+            buf: &mut self.buf[..],
+            pos: self.pos,
+        }
     }
 
     /// Appends `line[start..end]`.
@@ -392,6 +408,38 @@ impl Checksum {
         }
         self.buf[self.pos..self.pos + bytes.len()].copy_from_slice(bytes);
         self.pos += bytes.len();
+    }
+}
+
+/// Appends the tokens of one line to the checksum buffer, which has room for the whole
+/// line ([`CRC_SLACK`]): a token of up to 16 bytes is one fixed-size copy (only its length
+/// counts), with the position kept in a register until [`TokenWriter::done`].
+struct TokenWriter<'a> {
+    buf: &'a mut [u8],
+    pos: usize,
+}
+
+impl TokenWriter<'_> {
+    /// Appends `src[start..end]`.
+    #[inline(always)]
+    fn token(&mut self, src: &[u8], start: usize, end: usize) {
+        let len = end - start;
+        let from = src.get(start..).and_then(|s| s.first_chunk::<16>());
+        let to = self
+            .buf
+            .get_mut(self.pos..)
+            .and_then(|d| d.first_chunk_mut::<16>());
+        match (from, to) {
+            (Some(from), Some(to)) if len <= 16 => *to = *from,
+            _ => self.buf[self.pos..self.pos + len].copy_from_slice(&src[start..end]),
+        }
+        self.pos += len;
+    }
+
+    /// The new end of the content.
+    #[inline(always)]
+    fn done(self) -> usize {
+        self.pos
     }
 }
 
@@ -480,6 +528,39 @@ pub(crate) struct Core {
     fast_rows: bool,
 }
 
+/// An object pair as the hot path finds it: the dimension number and the offsets of the
+/// dimension and id tokens from the list's `{` (a line of the hot path is under 128 bytes).
+#[derive(Default, Clone, Copy)]
+struct PairToks {
+    dim: u32,
+    ds: u8,
+    de: u8,
+    os: u8,
+    oe: u8,
+}
+
+/// The masks that keep the first `n` bytes of 32 (as two little-endian 16-byte words), by `n`.
+static LIST_MASKS: [[u128; 2]; 33] = {
+    let mut t = [[0u128; 2]; 33];
+    let mut n: usize = 0;
+    while n <= 32 {
+        let low = if n >= 16 { 16 } else { n };
+        let high = n.saturating_sub(16);
+        t[n][0] = if low == 16 {
+            u128::MAX
+        } else {
+            (1u128 << (8 * low)) - 1
+        };
+        t[n][1] = if high == 16 {
+            u128::MAX
+        } else {
+            (1u128 << (8 * high)) - 1
+        };
+        n += 1;
+    }
+    t
+};
+
 /// The object list of the last row the hot path read, as written (up to 32 bytes with its
 /// braces), with what reading it gave: a row whose list is written byte for byte the same
 /// reads the same, so it is not read again.
@@ -492,8 +573,8 @@ struct PrevList {
     /// Where the list starts in the voucher store, and its number of pairs.
     start: u32,
     n: usize,
-    /// Offsets of the dimension and id tokens from the `{` (for the checksum).
-    offsets: [(u8, u8, u8, u8); 4],
+    /// Its pairs (offsets from the `{`).
+    pairs: [PairToks; 4],
 }
 
 impl PrevList {
@@ -510,47 +591,140 @@ impl PrevList {
     }
 
     /// Keeps the list `pad[open..close]` just read (when it is short enough).
+    #[inline(always)]
     fn remember(
         &mut self,
         pad: &[u8],
         open: usize,
         close: usize,
         start: u32,
-        pairs: &[(u32, usize, usize, usize, usize)],
+        pairs: &[PairToks; 4],
+        n: usize,
     ) {
         self.len = 0;
         let len = close - open;
-        let (Some(a), Some(b)) = (load16(pad, open), load16(pad, open + 16)) else {
+        let (Some(a), Some(b), Some(masks)) = (
+            load16(pad, open),
+            load16(pad, open + 16),
+            LIST_MASKS.get(len),
+        ) else {
             return;
         };
-        if len > 32 {
-            return;
-        }
-        let mask = |bytes: usize| match bytes {
-            0 => 0,
-            16.. => u128::MAX,
-            k => (1u128 << (8 * k)) - 1,
-        };
-        self.masks = [mask(len.min(16)), mask(len.saturating_sub(16))];
-        self.words = [a & self.masks[0], b & self.masks[1]];
-        for (o, &(_, ds, de, os, oe)) in self.offsets.iter_mut().zip(pairs) {
-            // All inside the 32 bytes, so the offsets fit.
-            let rel = |x: usize| (x - open) as u8;
-            *o = (rel(ds), rel(de), rel(os), rel(oe));
-        }
+        self.masks = *masks;
+        self.words = [a & masks[0], b & masks[1]];
+        self.pairs = *pairs;
         self.start = start;
-        self.n = pairs.len();
+        self.n = n;
         self.len = len;
     }
+}
+
+/// The record a line of the hot path starts with.
+#[derive(Clone, Copy)]
+enum Label {
+    /// `#TRANS`, `#RTRANS` or `#BTRANS`, with the label's length.
+    Row(RowKind, usize),
+    /// `#VER`.
+    Ver,
+}
+
+/// The masks of one line (bits past its end clear) that the hot path reads tokens with.
+struct Tokens<M> {
+    space: M,
+    nonspace: M,
+    quote: M,
+    open: M,
+    close: M,
+    /// Where a plain word ends: a space, quote or brace, or the end of the line.
+    word_end: M,
+    /// A space or the end of the line.
+    space_or_end: M,
+    len: usize,
+}
+
+impl<M: Mask> Tokens<M> {
+    #[inline(always)]
+    fn new(c: &Classes<M>, len: usize) -> Tokens<M> {
+        let past_end = !M::low(len);
+        Tokens {
+            space: c.space,
+            // With the end of the line as a stop, so that `next` stays inside the line.
+            nonspace: !c.space & M::low(len) | M::bit(len),
+            quote: c.quote,
+            open: c.open,
+            close: c.close,
+            word_end: c.space | c.quote | c.open | c.close | past_end,
+            space_or_end: c.space | past_end,
+            len,
+        }
+    }
+
+    /// The plain token at `i` (a byte of the line that is not a space): a word up to a space
+    /// or the end of the line, or a quoted text followed by a space or the end (the line has
+    /// no backslashes). Returns (start, end, quoted) of its text and the position after it;
+    /// `None` for anything else (a brace, a word running into a quote, an open quote), as
+    /// [`simple_token`] decides.
+    #[inline(always)]
+    fn token(&self, i: usize) -> Option<((usize, usize, bool), usize)> {
+        if self.quote.has(i) {
+            let close = self.quote.next(i + 1);
+            let after = close + 1;
+            if close >= self.len || !self.space_or_end.has(after) && after < self.len {
+                return None;
+            }
+            Some(((i + 1, close, true), after))
+        } else {
+            let end = self.word_end.next(i);
+            if end < self.len && !self.space.has(end) {
+                return None;
+            }
+            Some(((i, end, false), end))
+        }
+    }
+}
+
+/// An amount as the hot path takes it: `[-]digits[.d[d]]` with one to fifteen integer
+/// digits (so no overflow is possible); `None` for anything else.
+#[inline(always)]
+fn fast_amount(tok: &[u8]) -> Option<Amount> {
+    let (neg, digits) = match tok {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, tok),
+    };
+    let mut v: i64 = 0;
+    let mut k = 0;
+    while let Some(&b) = digits.get(k) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        if k == 15 {
+            return None;
+        }
+        v = v * 10 + i64::from(d);
+        k += 1;
+    }
+    if k == 0 {
+        return None;
+    }
+    let digit = |b: u8| {
+        let d = b.wrapping_sub(b'0');
+        (d <= 9).then_some(i64::from(d))
+    };
+    v = match &digits[k..] {
+        [] | [b'.'] => v * 100,
+        [b'.', a] => (v * 10 + digit(*a)?) * 10,
+        [b'.', a, b] => (v * 10 + digit(*a)?) * 10 + digit(*b)?,
+        _ => return None,
+    };
+    Some(Amount(if neg { -v } else { v }))
 }
 
 /// The 16 bytes of `buf` from `i`, when there are 16.
 #[inline(always)]
 fn load16(buf: &[u8], i: usize) -> Option<u128> {
-    let chunk = buf.get(i..i + 16)?;
-    let mut raw = [0u8; 16];
-    raw.copy_from_slice(chunk);
-    Some(u128::from_le_bytes(raw))
+    let chunk = buf.get(i..)?.first_chunk::<16>()?;
+    Some(u128::from_le_bytes(*chunk))
 }
 
 /// The voucher being read.
@@ -721,17 +895,11 @@ impl Core {
         if len >= 16 {
             return None;
         }
-        let word = if let Some(chunk) = line.get(start..start + 16) {
-            let mut raw = [0u8; 16];
-            raw.copy_from_slice(chunk);
-            u128::from_le_bytes(raw) & ((1u128 << (8 * len)) - 1)
-        } else if let Some(chunk) = end.checked_sub(16).and_then(|s| line.get(s..end)) {
-            let mut raw = [0u8; 16];
-            raw.copy_from_slice(chunk);
+        let word = if let Some(word) = load16(line, start) {
+            word & ((1u128 << (8 * len)) - 1)
+        } else if let Some(word) = end.checked_sub(16).and_then(|s| load16(line, s)) {
             // The token's bytes are the last `len` of the 16 (no shift by 128 when empty).
-            u128::from_le_bytes(raw)
-                .checked_shr(8 * (16 - len) as u32)
-                .unwrap_or(0)
+            word.checked_shr(8 * (16 - len) as u32).unwrap_or(0)
         } else {
             return None;
         };
@@ -888,8 +1056,11 @@ impl Core {
             }
             let lead = skip_ws(line, 0);
             match (line.get(lead), self.state) {
-                (Some(b'#'), VerState::Open) if self.fast_row(line, buf, lead) => return false,
-                (Some(b'#'), VerState::None) if self.fast_ver(line, buf, lead) => return false,
+                (Some(b'#'), VerState::Open | VerState::None)
+                    if self.fast_record(line, buf, lead) =>
+                {
+                    return false
+                }
                 (Some(b'}'), VerState::Open) if skip_ws(line, lead + 1) == line.len() => {
                     return self.finish_voucher();
                 }
@@ -1109,195 +1280,207 @@ impl Core {
         finished
     }
 
-    /// Fast path for the common voucher rows: `#TRANS acct {dim id …} amount [date] [text]`
-    /// with plain words or quoted texts without backslashes, read in one pass. Returns false
-    /// (having changed nothing) when the line needs the general path, which also gives the
-    /// diagnostics.
+    /// The hot path for a line starting with `#` (at `lead`) where a voucher row or a `#VER`
+    /// may stand: the label is matched, the line's bytes (up to 128) are classified into bit
+    /// masks, and [`Core::fast_row`] or [`Core::fast_ver`] reads it. `buf` starts with the
+    /// line; the bytes after it (the next lines) only fill the mask window and are never
+    /// interpreted. False (having changed nothing) when the line needs the general path,
+    /// which also gives the diagnostics.
     #[inline(always)]
-    fn fast_row(&mut self, line: &[u8], pad: &[u8], lead: usize) -> bool {
-        let (kind, label_len) = match &line[lead..] {
-            [b'#', b'T', b'R', b'A', b'N', b'S', b' ' | b'\t', ..] => (RowKind::Normal, 6),
-            [b'#', b'R', b'T', b'R', b'A', b'N', b'S', b' ' | b'\t', ..] => (RowKind::Added, 7),
-            [b'#', b'B', b'T', b'R', b'A', b'N', b'S', b' ' | b'\t', ..] => (RowKind::Removed, 7),
+    fn fast_record(&mut self, line: &[u8], buf: &[u8], lead: usize) -> bool {
+        let label = match (self.state, &line[lead..]) {
+            (VerState::Open, [b'#', b'T', b'R', b'A', b'N', b'S', b' ' | b'\t', ..]) => {
+                Label::Row(RowKind::Normal, 6)
+            }
+            (VerState::Open, [b'#', b'R', b'T', b'R', b'A', b'N', b'S', b' ' | b'\t', ..]) => {
+                Label::Row(RowKind::Added, 7)
+            }
+            (VerState::Open, [b'#', b'B', b'T', b'R', b'A', b'N', b'S', b' ' | b'\t', ..]) => {
+                Label::Row(RowKind::Removed, 7)
+            }
+            (VerState::None, [b'#', b'V', b'E', b'R', b' ' | b'\t', ..]) => Label::Ver,
             _ => return false,
         };
+        // A window one byte longer than the line, so that every position the readers
+        // compute (at most the line's length) is inside it.
+        let len = line.len();
+        if len < 64 && buf.len() >= 64 {
+            self.fast_masked(line, buf, lead, label, Classes::<u64>::of_line(buf, len))
+        } else if len < 128 && buf.len() >= 128 {
+            self.fast_masked(line, buf, lead, label, Classes::<u128>::of_line(buf, len))
+        } else if len < 128 {
+            self.fast_copied(line, lead, label)
+        } else {
+            false
+        }
+    }
+
+    /// [`Core::fast_record`] for a line near the end of the input, where fewer bytes than the
+    /// mask window follow its start: the line is copied into a buffer with room after it.
+    #[cold]
+    #[inline(never)]
+    fn fast_copied(&mut self, line: &[u8], lead: usize, label: Label) -> bool {
+        // Room for the 128-byte window and for 16-byte loads from a token near its end.
+        let mut pad = [0u8; 128 + 32];
+        let len = line.len().min(127);
+        pad[..len].copy_from_slice(&line[..len]);
+        let line = &pad[..len];
+        if len < 64 {
+            self.fast_masked(line, &pad, lead, label, Classes::<u64>::of_line(&pad, len))
+        } else {
+            self.fast_masked(line, &pad, lead, label, Classes::<u128>::of_line(&pad, len))
+        }
+    }
+
+    #[inline(always)]
+    fn fast_masked<M: Mask>(
+        &mut self,
+        line: &[u8],
+        pad: &[u8],
+        lead: usize,
+        label: Label,
+        c: Classes<M>,
+    ) -> bool {
+        // A backslash may escape a quote: the general path knows the rules.
+        if c.backslash != M::default() {
+            return false;
+        }
+        let t = Tokens::new(&c, line.len());
+        match label {
+            Label::Row(kind, label_len) => self.fast_row(line, pad, lead, kind, label_len, &t),
+            Label::Ver => self.fast_ver(line, pad, lead, &t),
+        }
+    }
+
+    /// Fast path for the common voucher rows: `#TRANS acct {dim id …} amount [date] [text]`
+    /// with plain words or quoted texts, read in one pass over the line's masks. Returns
+    /// false (having changed nothing) when the line needs the general path.
+    #[inline(always)]
+    fn fast_row<M: Mask>(
+        &mut self,
+        line: &[u8],
+        pad: &[u8],
+        lead: usize,
+        kind: RowKind,
+        label_len: usize,
+        t: &Tokens<M>,
+    ) -> bool {
+        let len = line.len();
         // Pass 1: find the tokens without side effects.
-        let mut i = skip_ws(line, lead + label_len + 1);
-        // Account: a plain word.
-        let acc = (i, {
-            while let Some(&b) = line.get(i) {
-                if CLASS[b as usize] & (SPACE | SPECIAL) != 0 {
-                    break;
-                }
-                i += 1;
-            }
-            i
-        });
-        if acc.1 == acc.0 || !line.get(i).is_some_and(|&b| is_space(b)) {
+        // Account: a plain word followed by a space.
+        let acc_start = t.nonspace.next(lead + label_len + 1);
+        let acc = (acc_start, t.word_end.next(acc_start));
+        if acc.1 == acc.0 || !t.space.has(acc.1) {
             return false;
         }
-        i = skip_ws(line, i);
-        if line.get(i) != Some(&b'{') {
+        let list_open = t.nonspace.next(acc.1);
+        if !t.open.has(list_open) {
             return false;
         }
-        let list_open = i;
-        i += 1;
+        let mut i = list_open + 1;
         // Object list pairs up to the `}`: (dimension, dimension token, id token) as offsets
         // into `line`. Anything unusual goes to the general path. A list written exactly as
         // the last row's (the rows of a voucher often share their objects) is not read again.
-        let mut pairs: [(u32, usize, usize, usize, usize); 4] = [(0, 0, 0, 0, 0); 4];
+        let mut pairs = [PairToks::default(); 4];
         let mut n = 0;
         let same_as_prev = self.prev_list.matches(line, pad, list_open);
         if same_as_prev {
             let prev = &self.prev_list;
             n = prev.n;
-            for (p, &(ds, de, os, oe)) in pairs.iter_mut().zip(&prev.offsets[..n]) {
-                let at = |o: u8| list_open + usize::from(o);
-                *p = (0, at(ds), at(de), at(os), at(oe));
-            }
+            pairs = prev.pairs;
             i = list_open + prev.len;
-        }
-        if !same_as_prev {
+        } else {
+            let id_end = t.space | t.close;
             loop {
-                i = skip_ws(line, i);
-                match line.get(i) {
-                    None => return false,
-                    Some(b'}') => {
-                        i += 1;
-                        break;
-                    }
-                    Some(_) => {}
+                i = t.nonspace.next(i);
+                if i >= len {
+                    return false;
+                }
+                if t.close.has(i) {
+                    i += 1;
+                    break;
                 }
                 if n == pairs.len() {
                     return false;
                 }
+                // The dimension: one to nine digits and a space.
                 let ds = i;
-                let mut dim: u32 = 0;
-                while let Some(&b) = line.get(i) {
-                    let d = b.wrapping_sub(b'0');
-                    if d > 9 {
-                        break;
-                    }
-                    if i - ds == 9 {
-                        return false; // ten digits or more: the general path says what is wrong
-                    }
-                    dim = dim * 10 + u32::from(d);
-                    i += 1;
-                }
-                let de = i;
-                if de == ds || !line.get(i).is_some_and(|&b| is_space(b)) {
+                let de = t.word_end.next(ds);
+                if de == ds || de - ds > 9 || !t.space.has(de) {
                     return false;
                 }
-                i = skip_ws(line, i);
+                let mut dim: u32 = 0;
+                for &b in &line[ds..de] {
+                    let d = b.wrapping_sub(b'0');
+                    if d > 9 {
+                        return false;
+                    }
+                    dim = dim * 10 + u32::from(d);
+                }
+                // The object id: quoted or a plain word, then a space or the `}`.
+                let s = t.nonspace.next(de);
                 let (os, oe);
-                if line.get(i) == Some(&b'"') {
-                    i += 1;
-                    os = i;
-                    loop {
-                        match line.get(i) {
-                            None => return false,
-                            Some(b'"') => break,
-                            Some(&b) if CLASS[b as usize] & BACKSLASH != 0 => return false,
-                            Some(_) => i += 1,
-                        }
+                if t.quote.has(s) {
+                    os = s + 1;
+                    oe = t.quote.next(os);
+                    if oe >= len {
+                        return false;
                     }
-                    oe = i;
-                    i += 1;
-                    match line.get(i) {
-                        Some(&b) if is_space(b) || b == b'}' => {}
-                        _ => return false,
-                    }
+                    i = oe + 1;
                 } else {
-                    os = i;
-                    while let Some(&b) = line.get(i) {
-                        match CLASS[b as usize] {
-                            0 | BACKSLASH => i += 1,
-                            SPACE => break,
-                            _ if b == b'}' => break,
-                            _ => return false,
-                        }
-                    }
-                    oe = i;
+                    os = s;
+                    oe = t.word_end.next(s);
                     if oe == os {
                         return false;
                     }
+                    i = oe;
                 }
-                pairs[n] = (dim, ds, de, os, oe);
+                if !id_end.has(i) {
+                    return false;
+                }
+                // Offsets from the `{` of a line under 128 bytes fit a byte.
+                let rel = |x: usize| (x - list_open) as u8;
+                pairs[n] = PairToks {
+                    dim,
+                    ds: rel(ds),
+                    de: rel(de),
+                    os: rel(os),
+                    oe: rel(oe),
+                };
                 n += 1;
             }
         }
         let list_close = i;
-        // Amount: [-]digits[.d[d]], at most 15 integer digits (no overflow possible).
-        i = skip_ws(line, i);
-        let amount_start = i;
-        let neg = line.get(i) == Some(&b'-');
-        if neg {
-            i += 1;
-        }
-        let int_start = i;
-        let mut v: i64 = 0;
-        while let Some(&b) = line.get(i) {
-            let d = b.wrapping_sub(b'0');
-            if d > 9 {
-                break;
-            }
-            if i - int_start == 15 {
-                return false;
-            }
-            v = v * 10 + i64::from(d);
-            i += 1;
-        }
-        if i == int_start {
+        // Amount: [-]digits[.d[d]], at most 15 integer digits (no overflow possible), then a
+        // space or the end of the line.
+        let amount_start = t.nonspace.next(i);
+        let amount_end = t.space_or_end.next(amount_start);
+        let Some(amount) = fast_amount(&line[amount_start..amount_end]) else {
             return false;
-        }
-        let mut decimals = 0;
-        if line.get(i) == Some(&b'.') {
-            i += 1;
-            while let Some(&b) = line.get(i) {
-                let d = b.wrapping_sub(b'0');
-                if d > 9 {
-                    break;
-                }
-                if decimals == 2 {
-                    return false;
-                }
-                v = v * 10 + i64::from(d);
-                decimals += 1;
-                i += 1;
-            }
-        }
-        let amount_end = i;
-        match line.get(i) {
-            None => {}
-            Some(&b) if is_space(b) => {}
-            _ => return false,
-        }
-        v *= [100, 10, 1][decimals];
-        let amount = Amount(if neg { -v } else { v });
+        };
         // Optional date and text; quantity, signature or anything else: general path.
         let mut date = None;
         let mut date_tok = None;
         let mut text_tok = None;
-        i = skip_ws(line, i);
-        if i < line.len() {
-            let Some(t) = simple_token(line, &mut i) else {
+        i = t.nonspace.next(amount_end);
+        if i < len {
+            let Some((tok, next)) = t.token(i) else {
                 return false;
             };
-            if t.1 > t.0 {
-                match Date::parse(&line[t.0..t.1]) {
-                    Some(d) if !t.2 => date = Some(d),
+            if tok.1 > tok.0 {
+                match Date::parse(&line[tok.0..tok.1]) {
+                    Some(d) if !tok.2 => date = Some(d),
                     _ => return false,
                 }
             }
-            date_tok = Some(t);
-            i = skip_ws(line, i);
-            if i < line.len() {
-                let Some(t) = simple_token(line, &mut i) else {
+            date_tok = Some(tok);
+            i = t.nonspace.next(next);
+            if i < len {
+                let Some((tok, next)) = t.token(i) else {
                     return false;
                 };
-                text_tok = Some(t);
-                i = skip_ws(line, i);
-                if i < line.len() {
+                text_tok = Some(tok);
+                if t.nonspace.next(next) < len {
                     return false;
                 }
             }
@@ -1311,34 +1494,36 @@ impl Core {
                 dimension: 0,
                 id: 0,
             }; 4];
-            for (slot, &(dimension, _, _, os, oe)) in list.iter_mut().zip(&pairs[..n]) {
+            for (slot, p) in list.iter_mut().zip(&pairs[..n]) {
+                let at = |o: u8| list_open + usize::from(o);
                 *slot = Pair {
-                    dimension,
-                    id: self.intern_at(pad, os, oe),
+                    dimension: p.dim,
+                    id: self.intern_at(pad, at(p.os), at(p.oe)),
                 };
             }
             let objects = self.file.vouchers.add_list(&list[..n]);
             self.prev_list
-                .remember(pad, list_open, list_close, objects, &pairs[..n]);
+                .remember(pad, list_open, list_close, objects, &pairs, n);
             objects
         };
         self.records += 1;
         if self.ksumma.active {
-            let ks = &mut self.ksumma;
-            ks.push(pad, lead, lead + label_len);
-            ks.push(pad, acc.0, acc.1);
-            for &(_, ds, de, os, oe) in &pairs[..n] {
-                ks.push(pad, ds, de);
-                ks.push(pad, os, oe);
+            let mut w = self.ksumma.line_writer();
+            w.token(pad, lead, lead + label_len);
+            w.token(pad, acc.0, acc.1);
+            for p in &pairs[..n] {
+                let at = |o: u8| list_open + usize::from(o);
+                w.token(pad, at(p.ds), at(p.de));
+                w.token(pad, at(p.os), at(p.oe));
             }
-            ks.push(pad, amount_start, amount_end);
+            w.token(pad, amount_start, amount_end);
             if let Some(t) = date_tok {
-                ks.push(pad, t.0, t.1);
+                w.token(pad, t.0, t.1);
             }
             if let Some(t) = text_tok {
-                ks.push(pad, t.0, t.1);
+                w.token(pad, t.0, t.1);
             }
-            ks.flush_if_full();
+            self.ksumma.pos = w.done();
         }
         let text = match text_tok {
             Some((ts, te, _)) if te > ts => {
@@ -1362,28 +1547,24 @@ impl Core {
     }
 
     /// Fast path for `#VER series number date [text [registered [signature]]]` with plain
-    /// words or quoted texts without backslashes, outside a voucher. Returns false (having
-    /// changed nothing) when the line needs the general path.
-    fn fast_ver(&mut self, line: &[u8], pad: &[u8], lead: usize) -> bool {
-        if !matches!(&line[lead..], [b'#', b'V', b'E', b'R', b' ' | b'\t', ..]) {
-            return false;
-        }
-        let mut i = lead + 4;
+    /// words or quoted texts, outside a voucher. Returns false (having changed nothing) when
+    /// the line needs the general path.
+    #[inline(always)]
+    fn fast_ver<M: Mask>(&mut self, line: &[u8], pad: &[u8], lead: usize, t: &Tokens<M>) -> bool {
+        let len = line.len();
+        let mut i = t.nonspace.next(lead + 5);
         let mut toks = [(0usize, 0usize, false); 6];
         let mut n = 0;
-        loop {
-            i = skip_ws(line, i);
-            if i >= line.len() {
-                break;
-            }
+        while i < len {
             if n == toks.len() {
                 return false;
             }
-            let Some(t) = simple_token(line, &mut i) else {
+            let Some((tok, next)) = t.token(i) else {
                 return false;
             };
-            toks[n] = t;
+            toks[n] = tok;
             n += 1;
+            i = t.nonspace.next(next);
         }
         if n < 3 {
             return false;
@@ -1408,12 +1589,12 @@ impl Core {
         // Commit.
         self.records += 1;
         if self.ksumma.active {
-            let ks = &mut self.ksumma;
-            ks.push(pad, lead, lead + 4);
+            let mut w = self.ksumma.line_writer();
+            w.token(pad, lead, lead + 4);
             for t in &toks[..n] {
-                ks.push(pad, t.0, t.1);
+                w.token(pad, t.0, t.1);
             }
-            ks.flush_if_full();
+            self.ksumma.pos = w.done();
         }
         let series = self.intern_at(pad, toks[0].0, toks[0].1);
         self.begin_voucher(
@@ -2577,18 +2758,51 @@ pub(crate) fn parse_buffer(bytes: &[u8], options: &ParseOptions) -> Parsed {
 mod tests {
     use super::*;
 
-    /// Reads `text` with and without the fast row path.
-    fn both(text: &str) -> (Parsed, Parsed) {
-        let run = |fast: bool| {
-            let mut core = Core::new(&ParseOptions::new("t.se"));
-            core.fast_rows = fast;
-            for line in text.as_bytes().split(|&b| b == b'\n') {
-                core.feed_line(line);
-            }
-            core.finish();
-            core.into_parsed()
-        };
-        (run(true), run(false))
+    /// How a test feeds the parser.
+    #[derive(Clone, Copy, Debug)]
+    enum Feed {
+        /// The general path only.
+        General,
+        /// The hot path, each line alone (its masks from a copy of the line).
+        FastLines,
+        /// The hot path, each line with the rest of the input after it (as the whole-buffer
+        /// reader feeds it).
+        FastBuffer,
+    }
+
+    fn read(text: &str, how: Feed) -> Parsed {
+        let mut core = Core::new(&ParseOptions::new("t.se"));
+        core.fast_rows = !matches!(how, Feed::General);
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        while start < bytes.len() {
+            let end = line_end(bytes, start);
+            match how {
+                Feed::FastBuffer => core.feed(&bytes[start..], end - start),
+                _ => core.feed_line(&bytes[start..end]),
+            };
+            start = end + 1;
+        }
+        core.finish();
+        core.into_parsed()
+    }
+
+    /// Asserts that the hot path, fed either way, reads `text` as the general path does.
+    fn assert_fast_reads_as_general(text: &str, what: &str) {
+        let general = read(text, Feed::General);
+        for how in [Feed::FastLines, Feed::FastBuffer] {
+            let fast = read(text, how);
+            assert_eq!(fast.file, general.file, "{how:?}: {what}");
+            assert_eq!(fast.diagnostics, general.diagnostics, "{how:?}: {what}");
+        }
+    }
+
+    /// A file with one voucher around `row`: the row twice (the second may reuse the first's
+    /// object list), then once more after a different list.
+    fn voucher_around(row: &str) -> String {
+        format!(
+            "#FLAGGA 0\n#KSUMMA\n#RAR 0 20230101 20231231\n#KONTO 3010 \"x\"\n#VER A 1 20230101\n{{\n{row}\n{row}\n#TRANS 3010 {{}} 5\n{row}\n}}\n#KSUMMA 1\n"
+        )
     }
 
     #[test]
@@ -2693,15 +2907,30 @@ mod tests {
             "#BTRANS 3010 {} 100",
             "#TRANS 3010 {} 100\t",
         ];
-        for row in rows {
-            // Each row twice (the second may reuse the first's object list), then once more
-            // after a different list.
-            let text = format!(
-                "#FLAGGA 0\n#KSUMMA\n#RAR 0 20230101 20231231\n#KONTO 3010 \"x\"\n#VER A 1 20230101\n{{\n{row}\n{row}\n#TRANS 3010 {{}} 5\n{row}\n}}\n#KSUMMA 1\n"
-            );
-            let (fast, general) = both(&text);
-            assert_eq!(fast.file, general.file, "{row}");
-            assert_eq!(fast.diagnostics, general.diagnostics, "{row}");
+        let long = "x".repeat(40);
+        let longer = "y".repeat(100);
+        let wide = [
+            // 64 to 127 bytes (the 128-byte masks), and 128 or more (the general path).
+            format!("#TRANS 3010 {{1 \"10\" 6 \"P1\"}} -100.5 20230105 \"{long}\""),
+            format!("\t#TRANS 3010 {{1 \"{long}\"}} 1 \"\" \"{long}\""),
+            format!("#TRANS 3010 {{1 \"10\"}} 1 20230105 \"{longer}\""),
+            format!("#TRANS 3010 {{1 \"10\"}} 1 20230105 \"{longer}{longer}\""),
+            format!("#TRANS 3010 {{1 \"10\"}} 1 20230105 \"{}\"", "z".repeat(49)),
+            format!("#TRANS 3010 {{1 \"10\"}} 1 20230105 \"{}\"", "z".repeat(50)),
+            format!("#TRANS 3010 {{1 \"10\"}} 1 20230105 \"{}\"", "z".repeat(51)),
+            format!(
+                "#TRANS 3010 {{1 \"10\"}} 1 20230105 \"{}\"",
+                "z".repeat(113)
+            ),
+            format!(
+                "#TRANS 3010 {{1 \"10\"}} 1 20230105 \"{}\"",
+                "z".repeat(114)
+            ),
+            format!("#TRANS 3010 {{1 \"10\"}} 1 20230105 {}", "z".repeat(115)),
+            format!("#TRANS 3010 {{1 \"10\"}} 1 20230105 \"{long}\\\"\""),
+        ];
+        for row in rows.iter().copied().chain(wide.iter().map(String::as_str)) {
+            assert_fast_reads_as_general(&voucher_around(row), row);
         }
     }
 
@@ -2736,13 +2965,85 @@ mod tests {
             ));
         }
         text.push_str("#VER A 1 20230101\n#TRANS 3010 {} 1\n}\n#KSUMMA 1\n");
-        let (fast, general) = both(&text);
-        assert_eq!(fast.file, general.file);
-        assert_eq!(fast.diagnostics, general.diagnostics);
+        assert_fast_reads_as_general(&text, "vouchers");
+        let fast = read(&text, Feed::FastBuffer);
         assert!(fast.file.vouchers.len() > 15);
         assert!(fast
             .diagnostics
             .iter()
             .any(|d| d.code == Code::DuplicateVoucher && d.message.contains("number 1 appears")));
+    }
+
+    /// Pieces of voucher rows and `#VER` lines, valid and not.
+    fn piece() -> impl proptest::strategy::Strategy<Value = &'static str> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(" "),
+            Just(" "),
+            Just(" "),
+            Just("\t"),
+            Just("  "),
+            Just("{"),
+            Just("}"),
+            Just("\""),
+            Just("\\"),
+            Just("\\\""),
+            Just("1"),
+            Just("6"),
+            Just("10"),
+            Just("\"10\""),
+            Just("P1"),
+            Just("\"P 1\""),
+            Just("3010"),
+            Just("-"),
+            Just("."),
+            Just("100.50"),
+            Just("-7.5"),
+            Just("1.005"),
+            Just("20230105"),
+            Just("20231301"),
+            Just("\"\""),
+            Just("text"),
+            Just("\"a text\""),
+            Just("\u{d6}"),
+            Just("1234567890123456"),
+            Just("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+
+        /// Random rows built from pieces (most of them not valid) read the same on the hot
+        /// path, fed either way, as on the general path.
+        #[test]
+        fn random_rows_read_as_the_general_path(
+            lead in proptest::prelude::prop_oneof![
+                proptest::prelude::Just(""), proptest::prelude::Just("\t"),
+                proptest::prelude::Just("  ")
+            ],
+            label in proptest::prelude::prop_oneof![
+                proptest::prelude::Just("#TRANS "), proptest::prelude::Just("#RTRANS\t"),
+                proptest::prelude::Just("#BTRANS "), proptest::prelude::Just("#TRANS 3010 {"),
+                proptest::prelude::Just("#TRANS 3010 {1 \"10\"} "),
+                proptest::prelude::Just("#TRANS 3010 {1 \"10\" 6 P1} -5.25 ")
+            ],
+            pieces in proptest::collection::vec(piece(), 0..24),
+        ) {
+            let row = format!("{lead}{label}{}", pieces.concat());
+            assert_fast_reads_as_general(&voucher_around(&row), &row);
+        }
+
+        /// The same for `#VER` lines.
+        #[test]
+        fn random_vouchers_read_as_the_general_path(
+            pieces in proptest::collection::vec(piece(), 0..24),
+        ) {
+            let ver = format!("#VER {}", pieces.concat());
+            let text = format!(
+                "#FLAGGA 0\n#KSUMMA\n#RAR 0 20230101 20231231\n#KONTO 3010 \"x\"\n{ver}\n{{\n#TRANS 3010 {{}} 5\n}}\n#VER A 1 20230101\n{{\n#TRANS 3010 {{}} -5\n}}\n#KSUMMA 1\n"
+            );
+            assert_fast_reads_as_general(&text, &ver);
+        }
     }
 }

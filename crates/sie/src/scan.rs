@@ -1,0 +1,218 @@
+//! Bit masks of the bytes of a line (spaces, quotes, braces, backslashes) for the parser's
+//! hot path: token boundaries are found with a few bit operations on a mask instead of a
+//! loop over bytes. On x86-64 the masks come from SSE2 compares (16 bytes per instruction);
+//! elsewhere from a byte loop that gives the same masks.
+
+use std::ops::{BitAnd, BitOr, Not};
+
+/// A bit mask over the bytes of a window of 64 or 128 bytes: bit `i` is byte `i`. Positions
+/// passed to [`Mask::has`] and [`Mask::next`] must be inside the window (callers keep them at
+/// most the line's length, which is below the window's size).
+pub(crate) trait Mask:
+    Copy + Default + Eq + BitAnd<Output = Self> + BitOr<Output = Self> + Not<Output = Self>
+{
+    /// Bits `0..n` set (`n` below the window's size).
+    fn low(n: usize) -> Self;
+    /// Bit `i` alone (`i` below the window's size).
+    fn bit(i: usize) -> Self;
+    /// Whether bit `i` is set.
+    fn has(self, i: usize) -> bool;
+    /// The first set bit at or after `i`; a position at or past the window's end when there
+    /// is none.
+    fn next(self, i: usize) -> usize;
+    /// Classifies the first bytes of `window` (64 or 128 of them, as the mask is wide).
+    fn classify(window: &[u8]) -> Classes<Self>;
+}
+
+macro_rules! mask_impl {
+    ($t:ty, $bytes:expr) => {
+        impl Mask for $t {
+            #[inline(always)]
+            fn low(n: usize) -> Self {
+                debug_assert!(n < $bytes);
+                ((1 as $t) << (n % $bytes)) - 1
+            }
+            #[inline(always)]
+            fn bit(i: usize) -> Self {
+                debug_assert!(i < $bytes);
+                (1 as $t) << (i % $bytes)
+            }
+            #[inline(always)]
+            fn has(self, i: usize) -> bool {
+                debug_assert!(i < $bytes);
+                (self >> (i % $bytes)) & 1 != 0
+            }
+            #[inline(always)]
+            fn next(self, i: usize) -> usize {
+                debug_assert!(i < $bytes);
+                i + (self >> (i % $bytes)).trailing_zeros() as usize
+            }
+            #[inline(always)]
+            fn classify(window: &[u8]) -> Classes<Self> {
+                let mut out = Classes::<$t>::default();
+                for (k, chunk) in window[..$bytes].chunks_exact(16).enumerate() {
+                    let c = classify16(chunk);
+                    let at = |m: u16| <$t>::from(m) << (16 * k);
+                    out.space |= at(c[0]);
+                    out.quote |= at(c[1]);
+                    out.open |= at(c[2]);
+                    out.close |= at(c[3]);
+                    out.backslash |= at(c[4]);
+                }
+                out
+            }
+        }
+    };
+}
+
+mask_impl!(u64, 64);
+mask_impl!(u128, 128);
+
+/// Where the bytes of a window that matter to the tokenizer are.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Classes<M> {
+    /// Space or tab.
+    pub space: M,
+    /// `"`.
+    pub quote: M,
+    /// `{`.
+    pub open: M,
+    /// `}`.
+    pub close: M,
+    /// `\`.
+    pub backslash: M,
+}
+
+impl<M: Mask> Classes<M> {
+    /// The masks of `window`, limited to its first `len` bytes (the line).
+    #[inline(always)]
+    pub(crate) fn of_line(window: &[u8], len: usize) -> Classes<M> {
+        let c = M::classify(window);
+        let valid = M::low(len);
+        Classes {
+            space: c.space & valid,
+            quote: c.quote & valid,
+            open: c.open & valid,
+            close: c.close & valid,
+            backslash: c.backslash & valid,
+        }
+    }
+}
+
+/// Masks of 16 bytes: space or tab, `"`, `{`, `}`, `\`.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn classify16(chunk: &[u8]) -> [u16; 5] {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    assert!(chunk.len() >= 16);
+    // SAFETY: the 16 bytes read are inside `chunk` (asserted above) and an unaligned load
+    // has no alignment requirement; the SSE2 intrinsics need SSE2, which this build enables
+    // (the `cfg` above; it is part of every x86-64 target).
+    unsafe {
+        let v = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+        let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+        let bits = |m: __m128i| _mm_movemask_epi8(m) as u16;
+        [
+            bits(_mm_or_si128(eq(b' '), eq(b'\t'))),
+            bits(eq(b'"')),
+            bits(eq(b'{')),
+            bits(eq(b'}')),
+            bits(eq(b'\\')),
+        ]
+    }
+}
+
+/// Masks of 16 bytes: space or tab, `"`, `{`, `}`, `\`.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline(always)]
+fn classify16(chunk: &[u8]) -> [u16; 5] {
+    classify16_bytes(chunk)
+}
+
+/// [`classify16`] one byte at a time (the portable path, and the reference in tests).
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+fn classify16_bytes(chunk: &[u8]) -> [u16; 5] {
+    let mut out = [0u16; 5];
+    for (i, &b) in chunk[..16].iter().enumerate() {
+        let k = match b {
+            b' ' | b'\t' => 0,
+            b'"' => 1,
+            b'{' => 2,
+            b'}' => 3,
+            b'\\' => 4,
+            _ => continue,
+        };
+        out[k] |= 1 << i;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn mask_operations() {
+        assert_eq!(u64::low(0), 0);
+        assert_eq!(u64::low(3), 0b111);
+        assert_eq!(u64::low(63), !0 >> 1);
+        assert_eq!(u128::low(127), !0 >> 1);
+        assert_eq!(u128::low(70), (1u128 << 70) - 1);
+        let m: u64 = 0b1010_0000;
+        assert_eq!(m.next(0), 5);
+        assert_eq!(m.next(5), 5);
+        assert_eq!(m.next(6), 7);
+        assert!(m.next(8) >= 64);
+        assert!(m.next(63) >= 64);
+        assert!(m.has(7) && !m.has(6) && !m.has(63));
+        let m: u128 = 1 << 100;
+        assert_eq!(m.next(3), 100);
+        assert!(m.next(101) >= 128);
+        assert!(m.has(100) && !m.has(127));
+    }
+
+    #[test]
+    fn classifies_a_row() {
+        let mut w = [b'x'; 64];
+        let line = b"\t#TRANS 1930 {1 \"a b\"} -1.00 \\";
+        w[..line.len()].copy_from_slice(line);
+        let c = Classes::<u64>::of_line(&w, line.len());
+        let at = |m: u64| (0..64).filter(|&i| m.has(i)).collect::<Vec<_>>();
+        assert_eq!(at(c.space), [0, 7, 12, 15, 18, 22, 28]);
+        assert_eq!(at(c.quote), [16, 20]);
+        assert_eq!(at(c.open), [13]);
+        assert_eq!(at(c.close), [21]);
+        assert_eq!(at(c.backslash), [29]);
+    }
+
+    proptest! {
+        #[test]
+        fn vector_and_byte_classification_agree(
+            bytes in proptest::collection::vec(
+                prop_oneof![Just(b' '), Just(b'\t'), Just(b'"'), Just(b'{'), Just(b'}'),
+                    Just(b'\\'), any::<u8>()],
+                128,
+            ),
+            len in 0usize..128,
+        ) {
+            for (k, chunk) in bytes.chunks_exact(16).enumerate() {
+                prop_assert_eq!(classify16(chunk), classify16_bytes(chunk), "chunk {}", k);
+            }
+            let c = Classes::<u128>::of_line(&bytes, len);
+            for (i, &b) in bytes.iter().enumerate() {
+                let inside = i < len;
+                prop_assert_eq!(c.space.has(i), inside && (b == b' ' || b == b'\t'));
+                prop_assert_eq!(c.quote.has(i), inside && b == b'"');
+                prop_assert_eq!(c.open.has(i), inside && b == b'{');
+                prop_assert_eq!(c.close.has(i), inside && b == b'}');
+                prop_assert_eq!(c.backslash.has(i), inside && b == b'\\');
+            }
+            let short = Classes::<u64>::of_line(&bytes, len.min(63));
+            prop_assert_eq!(short.space, c.space as u64 & u64::low(len.min(63)));
+            prop_assert_eq!(short.quote, c.quote as u64 & u64::low(len.min(63)));
+        }
+    }
+}
