@@ -13,6 +13,7 @@ pub mod balances;
 pub mod date;
 pub mod diagnostic;
 pub mod encoding;
+mod intern;
 pub mod model;
 mod parser;
 pub mod reader;

@@ -4,6 +4,7 @@ use crate::amount::{Amount, NumberError, Quantity};
 use crate::date::{Date, Period};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::encoding::{self, Encoding};
+use crate::intern::{short_key, Found, ShortTable};
 use crate::model::*;
 use crate::scan::{Classes, Mask};
 use crate::vouchers::{pack_date, unpack_date, Head, Pair, Row};
@@ -445,8 +446,6 @@ impl TokenWriter<'_> {
 
 /// log2 of the interner's direct-mapped cache size.
 const CACHE_BITS: u32 = 11;
-/// log2 of the size of the interner's cache of short texts.
-const CACHE64_BITS: u32 = 11;
 
 /// Where [`Core::intern_small`] found a text.
 #[derive(Clone, Copy)]
@@ -489,14 +488,14 @@ pub(crate) struct Core {
     pub(crate) file: SieFile,
     pub(crate) diags: Vec<Diagnostic>,
     interner: FxHashMap<Box<[u8]>, u32>,
-    /// Interned texts of up to 15 bytes, keyed by bytes and length packed in a u128.
+    /// Interned texts of 8 to 15 bytes, keyed by bytes and length packed in a u128.
     small: FxHashMap<u128, u32>,
     /// Direct-mapped cache in front of `small` for texts of 8 to 15 bytes: (key, symbol id,
     /// whether the first use of the symbol as an account is recorded).
     cache: Box<[(u128, u32, bool); 1 << CACHE_BITS]>,
-    /// The same for texts of up to 7 bytes (most account numbers and object ids), with the
-    /// key in 64 bits.
-    cache64: Box<[(u64, u32, bool); 1 << CACHE64_BITS]>,
+    /// Interned texts of up to 7 bytes (most account numbers and object ids), each with the
+    /// flag that the first use of the symbol as an account is recorded.
+    short: ShortTable,
 
     info: Vec<SymInfo>,
     account_index: FxHashMap<u32, usize>,
@@ -786,10 +785,7 @@ impl Core {
                 .into_boxed_slice()
                 .try_into()
                 .unwrap_or_else(|_| unreachable!("the length is the array's")),
-            cache64: vec![(0, u32::MAX, false); 1 << CACHE64_BITS]
-                .into_boxed_slice()
-                .try_into()
-                .unwrap_or_else(|_| unreachable!("the length is the array's")),
+            short: ShortTable::default(),
 
             info: Vec::new(),
             account_index: FxHashMap::default(),
@@ -925,7 +921,7 @@ impl Core {
             None => (self.intern(&line[start..end]), Slot::None),
         };
         let seen = match slot {
-            Slot::Short(k) => Some(&mut self.cache64[k].2),
+            Slot::Short(k) => Some(self.short.flag(k)),
             Slot::Long(k) => Some(&mut self.cache[k].2),
             Slot::None => None,
         };
@@ -945,19 +941,17 @@ impl Core {
     /// Interns a short text by its key; returns the id and the cache slot.
     #[inline(always)]
     fn intern_small(&mut self, key: u128, bytes: &[u8]) -> (u32, Slot) {
-        let len = (key >> 120) as u64;
+        let len = (key >> 120) as usize;
         if len <= 7 {
-            // Up to seven bytes: the key fits in 64 bits, and the cache of 16-byte entries
-            // (32 KiB) stays in the first-level cache while rows stream through.
-            let k64 = key as u64 | (len << 56);
-            let slot = (k64.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - CACHE64_BITS)) as usize;
-            let (ck, cid, _) = self.cache64[slot];
-            if ck == k64 && cid != u32::MAX {
-                return (cid, Slot::Short(slot));
-            }
-            let id = self.intern_by_key(key, bytes);
-            self.cache64[slot] = (k64, id, false);
-            return (id, Slot::Short(slot));
+            // Up to seven bytes: the key fits in 64 bits.
+            let k64 = short_key(key as u64, len);
+            return match self.short.find(k64) {
+                Found::At(i) => (self.short.id(i), Slot::Short(i)),
+                Found::Free(i) => {
+                    let id = self.new_sym(bytes);
+                    (id, Slot::Short(self.short.insert_at(i, k64, id)))
+                }
+            };
         }
         // A direct-mapped cache in front of the map: one compare on a hit.
         let h = (key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
