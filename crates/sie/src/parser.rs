@@ -363,16 +363,17 @@ impl Checksum {
         self.pos = 0;
     }
 
-    /// A writer for the tokens of one line of fewer than 128 bytes.
+    /// A writer for the tokens of one line of fewer than 128 bytes; its [`TokenWriter::k`]
+    /// is then added to `pos`.
     #[inline(always)]
     fn line_writer(&mut self) -> TokenWriter<'_> {
         if self.pos > CRC_BLOCK {
             self.flush();
         }
-        TokenWriter {
-            buf: &mut self.buf[..],
-            pos: self.pos,
-        }
+        let region = self.buf[self.pos..]
+            .first_chunk_mut::<CRC_SLACK>()
+            .expect("the buffer has CRC_SLACK bytes after CRC_BLOCK");
+        TokenWriter { region, k: 0 }
     }
 
     /// Appends `line[start..end]`.
@@ -412,35 +413,37 @@ impl Checksum {
     }
 }
 
-/// Appends the tokens of one line to the checksum buffer, which has room for the whole
-/// line ([`CRC_SLACK`]): a token of up to 16 bytes is one fixed-size copy (only its length
-/// counts), with the position kept in a register until [`TokenWriter::done`].
+/// Appends the tokens of one line of the hot path to the checksum buffer, into a region with
+/// room for the whole line ([`CRC_SLACK`]): a token is copied in 16-byte moves (only its
+/// length counts), with no bounds check left (positions are under 128, the region and the
+/// pad are larger).
 struct TokenWriter<'a> {
-    buf: &'a mut [u8],
-    pos: usize,
+    region: &'a mut [u8; CRC_SLACK],
+    /// Bytes written to `region`.
+    k: usize,
 }
 
 impl TokenWriter<'_> {
-    /// Appends `src[start..end]`.
+    /// Appends `pad[start..end]`.
     #[inline(always)]
-    fn token(&mut self, src: &[u8], start: usize, end: usize) {
+    fn token(&mut self, pad: &Pad, start: usize, end: usize) {
         let len = end - start;
-        let from = src.get(start..).and_then(|s| s.first_chunk::<16>());
-        let to = self
-            .buf
-            .get_mut(self.pos..)
-            .and_then(|d| d.first_chunk_mut::<16>());
-        match (from, to) {
-            (Some(from), Some(to)) if len <= 16 => *to = *from,
-            _ => self.buf[self.pos..self.pos + len].copy_from_slice(&src[start..end]),
+        debug_assert!(end <= 128 && self.k + len < 128);
+        let (s, k) = (start & 127, self.k & 127);
+        let mut o = 0;
+        loop {
+            let (so, ko) = ((s + o) & 127, (k + o) & 127);
+            let from: &[u8; 16] = pad[so..so + 16].try_into().expect("16 bytes");
+            let to: &mut [u8; 16] = (&mut self.region[ko..ko + 16])
+                .try_into()
+                .expect("16 bytes");
+            *to = *from;
+            o += 16;
+            if o >= len {
+                break;
+            }
         }
-        self.pos += len;
-    }
-
-    /// The new end of the content.
-    #[inline(always)]
-    fn done(self) -> usize {
-        self.pos
+        self.k += len;
     }
 }
 
@@ -579,13 +582,11 @@ struct PrevList {
 impl PrevList {
     /// Whether the list at `open` (the `{`) of `line` is the same text.
     #[inline(always)]
-    fn matches(&self, line: &[u8], pad: &[u8], open: usize) -> bool {
-        if self.len == 0 || open + self.len > line.len() {
+    fn matches(&self, pad: &Pad, len: usize, open: usize) -> bool {
+        if self.len == 0 || open + self.len > len {
             return false;
         }
-        let (Some(a), Some(b)) = (load16(pad, open), load16(pad, open + 16)) else {
-            return false;
-        };
+        let [a, b] = pad32(pad, open);
         a & self.masks[0] == self.words[0] && b & self.masks[1] == self.words[1]
     }
 
@@ -593,7 +594,7 @@ impl PrevList {
     #[inline(always)]
     fn remember(
         &mut self,
-        pad: &[u8],
+        pad: &Pad,
         open: usize,
         close: usize,
         start: u32,
@@ -602,13 +603,10 @@ impl PrevList {
     ) {
         self.len = 0;
         let len = close - open;
-        let (Some(a), Some(b), Some(masks)) = (
-            load16(pad, open),
-            load16(pad, open + 16),
-            LIST_MASKS.get(len),
-        ) else {
+        let Some(masks) = LIST_MASKS.get(len) else {
             return;
         };
+        let [a, b] = pad32(pad, open);
         self.masks = *masks;
         self.words = [a & masks[0], b & masks[1]];
         self.pairs = *pairs;
@@ -719,11 +717,30 @@ fn fast_amount(tok: &[u8]) -> Option<Amount> {
     Some(Amount(if neg { -v } else { v }))
 }
 
-/// The 16 bytes of `buf` from `i`, when there are 16.
+/// Bytes the hot path reads from the start of a line of under 128 bytes: the line and what
+/// follows it (the next lines, or zeros in a copy), so that 16- and 32-byte loads from any
+/// position of the line stay inside.
+const PAD: usize = 160;
+/// See [`PAD`].
+type Pad = [u8; PAD];
+
+/// The 16 bytes of `pad` from `i`, a position in the line (under 128).
 #[inline(always)]
-fn load16(buf: &[u8], i: usize) -> Option<u128> {
-    let chunk = buf.get(i..)?.first_chunk::<16>()?;
-    Some(u128::from_le_bytes(*chunk))
+fn pad16(pad: &Pad, i: usize) -> u128 {
+    debug_assert!(i < 128);
+    let i = i & 127;
+    u128::from_le_bytes(pad[i..i + 16].try_into().expect("16 bytes"))
+}
+
+/// The 32 bytes of `pad` from `i`, a position in the line (under 128), as two words.
+#[inline(always)]
+fn pad32(pad: &Pad, i: usize) -> [u128; 2] {
+    debug_assert!(i < 128);
+    let i = i & 127;
+    [
+        u128::from_le_bytes(pad[i..i + 16].try_into().expect("16 bytes")),
+        u128::from_le_bytes(pad[i + 16..i + 32].try_into().expect("16 bytes")),
+    ]
 }
 
 /// The voucher being read.
@@ -882,43 +899,34 @@ impl Core {
         self.intern_large(bytes)
     }
 
-    /// The interning key of `line[start..end]` when it is shorter than 16 bytes, loaded with
-    /// one unaligned read of the 16 bytes from `start` or, near the end of the line, of the
-    /// 16 bytes up to `end` (the hot path of voucher rows).
+    /// The interning key of `pad[start..end]` (a token of a line of the hot path) when it is
+    /// shorter than 16 bytes, from one unaligned 16-byte load.
     #[inline(always)]
-    fn small_key(line: &[u8], start: usize, end: usize) -> Option<u128> {
+    fn pad_key(pad: &Pad, start: usize, end: usize) -> Option<u128> {
         let len = end - start;
         if len >= 16 {
             return None;
         }
-        let word = if let Some(word) = load16(line, start) {
-            word & ((1u128 << (8 * len)) - 1)
-        } else if let Some(word) = end.checked_sub(16).and_then(|s| load16(line, s)) {
-            // The token's bytes are the last `len` of the 16 (no shift by 128 when empty).
-            word.checked_shr(8 * (16 - len) as u32).unwrap_or(0)
-        } else {
-            return None;
-        };
+        let word = pad16(pad, start) & ((1u128 << (8 * len)) - 1);
         Some(word | ((len as u128) << 120))
     }
 
-    /// Interns `line[start..end]`.
+    /// Interns `pad[start..end]`.
     #[inline(always)]
-    fn intern_at(&mut self, line: &[u8], start: usize, end: usize) -> u32 {
-        match Self::small_key(line, start, end) {
-            Some(key) => self.intern_small(key, &line[start..end]).0,
-            None => self.intern(&line[start..end]),
+    fn intern_at(&mut self, pad: &Pad, start: usize, end: usize) -> u32 {
+        match Self::pad_key(pad, start, end) {
+            Some(key) => self.intern_small(key, &pad[start..end]).0,
+            None => self.intern(&pad[start..end]),
         }
     }
 
-    /// Interns the account number `line[start..end]` of a voucher row and records its first
-    /// use (for the check of undeclared accounts), usually with no more than the cache
-    /// lookup.
+    /// Interns the account number `pad[start..end]` of a voucher row and records its first
+    /// use (for the check of undeclared accounts), usually with no more than the lookup.
     #[inline(always)]
-    fn intern_account_at(&mut self, line: &[u8], start: usize, end: usize) -> u32 {
-        let (id, slot) = match Self::small_key(line, start, end) {
-            Some(key) => self.intern_small(key, &line[start..end]),
-            None => (self.intern(&line[start..end]), Slot::None),
+    fn intern_account_at(&mut self, pad: &Pad, start: usize, end: usize) -> u32 {
+        let (id, slot) = match Self::pad_key(pad, start, end) {
+            Some(key) => self.intern_small(key, &pad[start..end]),
+            None => (self.intern(&pad[start..end]), Slot::None),
         };
         let seen = match slot {
             Slot::Short(k) => Some(self.short.flag(k)),
@@ -1295,42 +1303,44 @@ impl Core {
             (VerState::None, [b'#', b'V', b'E', b'R', b' ' | b'\t', ..]) => Label::Ver,
             _ => return false,
         };
-        // A window one byte longer than the line, so that every position the readers
-        // compute (at most the line's length) is inside it.
+        // The masks cover one byte more than the line, so that every position the readers
+        // compute (at most the line's length) is inside them.
         let len = line.len();
-        if len < 64 && buf.len() >= 64 {
-            self.fast_masked(line, buf, lead, label, Classes::<u64>::of_line(buf, len))
-        } else if len < 128 && buf.len() >= 128 {
-            self.fast_masked(line, buf, lead, label, Classes::<u128>::of_line(buf, len))
-        } else if len < 128 {
-            self.fast_copied(line, lead, label)
-        } else {
-            false
+        if len >= 128 {
+            return false;
+        }
+        match buf.first_chunk::<PAD>() {
+            Some(pad) => self.fast_padded(pad, len, lead, label),
+            None => self.fast_copied(line, lead, label),
         }
     }
 
-    /// [`Core::fast_record`] for a line near the end of the input, where fewer bytes than the
-    /// mask window follow its start: the line is copied into a buffer with room after it.
+    /// [`Core::fast_record`] for a line near the end of the input, where fewer than [`PAD`]
+    /// bytes follow its start: the line is copied into a buffer with room after it.
     #[cold]
     #[inline(never)]
     fn fast_copied(&mut self, line: &[u8], lead: usize, label: Label) -> bool {
-        // Room for the 128-byte window and for 16-byte loads from a token near its end.
-        let mut pad = [0u8; 128 + 32];
+        let mut pad = [0u8; PAD];
         let len = line.len().min(127);
         pad[..len].copy_from_slice(&line[..len]);
-        let line = &pad[..len];
+        self.fast_padded(&pad, len, lead, label)
+    }
+
+    /// [`Core::fast_record`] for the line `pad[..len]`.
+    #[inline(always)]
+    fn fast_padded(&mut self, pad: &Pad, len: usize, lead: usize, label: Label) -> bool {
         if len < 64 {
-            self.fast_masked(line, &pad, lead, label, Classes::<u64>::of_line(&pad, len))
+            self.fast_masked(pad, len, lead, label, Classes::<u64>::of_line(pad, len))
         } else {
-            self.fast_masked(line, &pad, lead, label, Classes::<u128>::of_line(&pad, len))
+            self.fast_masked(pad, len, lead, label, Classes::<u128>::of_line(pad, len))
         }
     }
 
     #[inline(always)]
     fn fast_masked<M: Mask>(
         &mut self,
-        line: &[u8],
-        pad: &[u8],
+        pad: &Pad,
+        len: usize,
         lead: usize,
         label: Label,
         c: Classes<M>,
@@ -1339,10 +1349,10 @@ impl Core {
         if c.backslash != M::default() {
             return false;
         }
-        let t = Tokens::new(&c, line.len());
+        let t = Tokens::new(&c, len);
         match label {
-            Label::Row(kind, label_len) => self.fast_row(line, pad, lead, kind, label_len, &t),
-            Label::Ver => self.fast_ver(line, pad, lead, &t),
+            Label::Row(kind, label_len) => self.fast_row(pad, len, lead, kind, label_len, &t),
+            Label::Ver => self.fast_ver(pad, len, lead, &t),
         }
     }
 
@@ -1352,14 +1362,14 @@ impl Core {
     #[inline(always)]
     fn fast_row<M: Mask>(
         &mut self,
-        line: &[u8],
-        pad: &[u8],
+        pad: &Pad,
+        len: usize,
         lead: usize,
         kind: RowKind,
         label_len: usize,
         t: &Tokens<M>,
     ) -> bool {
-        let len = line.len();
+        let line = &pad[..len];
         // Pass 1: find the tokens without side effects.
         // Account: a plain word followed by a space.
         let acc_start = t.nonspace.next(lead + label_len + 1);
@@ -1377,7 +1387,7 @@ impl Core {
         // the last row's (the rows of a voucher often share their objects) is not read again.
         let mut pairs = [PairToks::default(); 4];
         let mut n = 0;
-        let same_as_prev = self.prev_list.matches(line, pad, list_open);
+        let same_as_prev = self.prev_list.matches(pad, len, list_open);
         if same_as_prev {
             let prev = &self.prev_list;
             n = prev.n;
@@ -1517,7 +1527,7 @@ impl Core {
             if let Some(t) = text_tok {
                 w.token(pad, t.0, t.1);
             }
-            self.ksumma.pos = w.done();
+            self.ksumma.pos += w.k;
         }
         let text = match text_tok {
             Some((ts, te, _)) if te > ts => {
@@ -1544,8 +1554,8 @@ impl Core {
     /// words or quoted texts, outside a voucher. Returns false (having changed nothing) when
     /// the line needs the general path.
     #[inline(always)]
-    fn fast_ver<M: Mask>(&mut self, line: &[u8], pad: &[u8], lead: usize, t: &Tokens<M>) -> bool {
-        let len = line.len();
+    fn fast_ver<M: Mask>(&mut self, pad: &Pad, len: usize, lead: usize, t: &Tokens<M>) -> bool {
+        let line = &pad[..len];
         let mut i = t.nonspace.next(lead + 5);
         let mut toks = [(0usize, 0usize, false); 6];
         let mut n = 0;
@@ -1588,7 +1598,7 @@ impl Core {
             for t in &toks[..n] {
                 w.token(pad, t.0, t.1);
             }
-            self.ksumma.pos = w.done();
+            self.ksumma.pos += w.k;
         }
         let series = self.intern_at(pad, toks[0].0, toks[0].1);
         self.begin_voucher(
