@@ -430,17 +430,18 @@ impl TokenWriter<'_> {
         let len = end - start;
         debug_assert!(end <= 128 && self.k + len < 128);
         let (s, k) = (start & 127, self.k & 127);
-        let mut o = 0;
-        loop {
+        let mut copy16 = |o: usize| {
             let (so, ko) = ((s + o) & 127, (k + o) & 127);
             let from: &[u8; 16] = pad[so..so + 16].try_into().expect("16 bytes");
             let to: &mut [u8; 16] = (&mut self.region[ko..ko + 16])
                 .try_into()
                 .expect("16 bytes");
             *to = *from;
-            o += 16;
-            if o >= len {
-                break;
+        };
+        copy16(0);
+        if len > 16 {
+            for o in (16..len).step_by(16) {
+                copy16(o);
             }
         }
         self.k += len;
@@ -625,48 +626,69 @@ enum Label {
     Ver,
 }
 
-/// The masks of one line (bits past its end clear) that the hot path reads tokens with.
-struct Tokens<M> {
+/// The masks of one line (bits past its end clear) that the hot path reads tokens with, and
+/// the line's pad to tell the bytes of a mask apart.
+struct Tokens<'a, M> {
+    pad: &'a Pad,
     space: M,
     nonspace: M,
+    /// `"` or `\`.
     quote: M,
-    open: M,
-    close: M,
-    /// Where a plain word ends: a space, quote or brace, or the end of the line.
+    /// `{` or `}`.
+    brace: M,
+    /// Where a plain word ends: a space, quote, backslash or brace, or the end of the line.
     word_end: M,
     /// A space or the end of the line.
     space_or_end: M,
     len: usize,
 }
 
-impl<M: Mask> Tokens<M> {
+impl<'a, M: Mask> Tokens<'a, M> {
     #[inline(always)]
-    fn new(c: &Classes<M>, len: usize) -> Tokens<M> {
+    fn new(pad: &'a Pad, c: &Classes<M>, len: usize) -> Tokens<'a, M> {
         let past_end = !M::low(len);
         Tokens {
+            pad,
             space: c.space,
             // With the end of the line as a stop, so that `next` stays inside the line.
             nonspace: !c.space & M::low(len) | M::bit(len),
             quote: c.quote,
-            open: c.open,
-            close: c.close,
-            word_end: c.space | c.quote | c.open | c.close | past_end,
+            brace: c.brace,
+            word_end: c.space | c.quote | c.brace | past_end,
             space_or_end: c.space | past_end,
             len,
         }
     }
 
+    /// The byte at `i` (a position in the line, under 128).
+    #[inline(always)]
+    fn byte(&self, i: usize) -> u8 {
+        self.pad[i & 127]
+    }
+
+    /// The closing `"` of a quoted text opened at `i`: the next quote or backslash must be a
+    /// quote inside the line (a backslash may escape a quote: the general path knows the
+    /// rules).
+    #[inline(always)]
+    fn closing_quote(&self, i: usize) -> Option<usize> {
+        let close = self.quote.next(i + 1);
+        (close < self.len && self.byte(close) == b'"').then_some(close)
+    }
+
     /// The plain token at `i` (a byte of the line that is not a space): a word up to a space
-    /// or the end of the line, or a quoted text followed by a space or the end (the line has
-    /// no backslashes). Returns (start, end, quoted) of its text and the position after it;
-    /// `None` for anything else (a brace, a word running into a quote, an open quote), as
-    /// [`simple_token`] decides.
+    /// or the end of the line, or a quoted text without backslashes followed by a space or
+    /// the end. Returns (start, end, quoted) of its text and the position after it; `None`
+    /// for anything else (a brace, a backslash, a word running into a quote, an open quote),
+    /// as [`simple_token`] decides.
     #[inline(always)]
     fn token(&self, i: usize) -> Option<((usize, usize, bool), usize)> {
         if self.quote.has(i) {
-            let close = self.quote.next(i + 1);
+            if self.byte(i) != b'"' {
+                return None;
+            }
+            let close = self.closing_quote(i)?;
             let after = close + 1;
-            if close >= self.len || !self.space_or_end.has(after) && after < self.len {
+            if after < self.len && !self.space.has(after) {
                 return None;
             }
             Some(((i + 1, close, true), after))
@@ -1345,11 +1367,7 @@ impl Core {
         label: Label,
         c: Classes<M>,
     ) -> bool {
-        // A backslash may escape a quote: the general path knows the rules.
-        if c.backslash != M::default() {
-            return false;
-        }
-        let t = Tokens::new(&c, len);
+        let t = Tokens::new(pad, &c, len);
         match label {
             Label::Row(kind, label_len) => self.fast_row(pad, len, lead, kind, label_len, &t),
             Label::Ver => self.fast_ver(pad, len, lead, &t),
@@ -1367,7 +1385,7 @@ impl Core {
         lead: usize,
         kind: RowKind,
         label_len: usize,
-        t: &Tokens<M>,
+        t: &Tokens<'_, M>,
     ) -> bool {
         let line = &pad[..len];
         // Pass 1: find the tokens without side effects.
@@ -1378,7 +1396,7 @@ impl Core {
             return false;
         }
         let list_open = t.nonspace.next(acc.1);
-        if !t.open.has(list_open) {
+        if list_open >= len || t.byte(list_open) != b'{' {
             return false;
         }
         let mut i = list_open + 1;
@@ -1394,13 +1412,16 @@ impl Core {
             pairs = prev.pairs;
             i = list_open + prev.len;
         } else {
-            let id_end = t.space | t.close;
+            let id_end = t.space | t.brace;
             loop {
                 i = t.nonspace.next(i);
                 if i >= len {
                     return false;
                 }
-                if t.close.has(i) {
+                if t.brace.has(i) {
+                    if t.byte(i) != b'}' {
+                        return false;
+                    }
                     i += 1;
                     break;
                 }
@@ -1425,11 +1446,14 @@ impl Core {
                 let s = t.nonspace.next(de);
                 let (os, oe);
                 if t.quote.has(s) {
-                    os = s + 1;
-                    oe = t.quote.next(os);
-                    if oe >= len {
+                    if t.byte(s) != b'"' {
                         return false;
                     }
+                    let Some(close) = t.closing_quote(s) else {
+                        return false;
+                    };
+                    os = s + 1;
+                    oe = close;
                     i = oe + 1;
                 } else {
                     os = s;
@@ -1439,7 +1463,7 @@ impl Core {
                     }
                     i = oe;
                 }
-                if !id_end.has(i) {
+                if !id_end.has(i) || t.byte(i) == b'{' {
                     return false;
                 }
                 // Offsets from the `{` of a line under 128 bytes fit a byte.
@@ -1554,7 +1578,7 @@ impl Core {
     /// words or quoted texts, outside a voucher. Returns false (having changed nothing) when
     /// the line needs the general path.
     #[inline(always)]
-    fn fast_ver<M: Mask>(&mut self, pad: &Pad, len: usize, lead: usize, t: &Tokens<M>) -> bool {
+    fn fast_ver<M: Mask>(&mut self, pad: &Pad, len: usize, lead: usize, t: &Tokens<'_, M>) -> bool {
         let line = &pad[..len];
         let mut i = t.nonspace.next(lead + 5);
         let mut toks = [(0usize, 0usize, false); 6];

@@ -1,4 +1,4 @@
-//! Bit masks of the bytes of a line (spaces, quotes, braces, backslashes) for the parser's
+//! Bit masks of the bytes of a line (spaces, quotes and backslashes, braces) for the parser's
 //! hot path: token boundaries are found with a few bit operations on a mask instead of a
 //! loop over bytes. On x86-64 the masks come from SSE2 compares (16 bytes per instruction);
 //! elsewhere from a byte loop that gives the same masks.
@@ -55,9 +55,7 @@ macro_rules! mask_impl {
                     let at = |m: u16| <$t>::from(m) << (16 * k);
                     out.space |= at(c[0]);
                     out.quote |= at(c[1]);
-                    out.open |= at(c[2]);
-                    out.close |= at(c[3]);
-                    out.backslash |= at(c[4]);
+                    out.brace |= at(c[2]);
                 }
                 out
             }
@@ -73,14 +71,10 @@ mask_impl!(u128, 128);
 pub(crate) struct Classes<M> {
     /// Space or tab.
     pub space: M,
-    /// `"`.
+    /// `"` or `\` (a backslash may escape a quote; readers tell the two apart by the byte).
     pub quote: M,
-    /// `{`.
-    pub open: M,
-    /// `}`.
-    pub close: M,
-    /// `\`.
-    pub backslash: M,
+    /// `{` or `}`.
+    pub brace: M,
 }
 
 impl<M: Mask> Classes<M> {
@@ -92,17 +86,15 @@ impl<M: Mask> Classes<M> {
         Classes {
             space: c.space & valid,
             quote: c.quote & valid,
-            open: c.open & valid,
-            close: c.close & valid,
-            backslash: c.backslash & valid,
+            brace: c.brace & valid,
         }
     }
 }
 
-/// Masks of 16 bytes: space or tab, `"`, `{`, `}`, `\`.
+/// Masks of 16 bytes: space or tab, `"` or `\`, `{` or `}`.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline(always)]
-fn classify16(chunk: &[u8]) -> [u16; 5] {
+fn classify16(chunk: &[u8]) -> [u16; 3] {
     use std::arch::x86_64::{
         __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
     };
@@ -116,32 +108,28 @@ fn classify16(chunk: &[u8]) -> [u16; 5] {
         let bits = |m: __m128i| _mm_movemask_epi8(m) as u16;
         [
             bits(_mm_or_si128(eq(b' '), eq(b'\t'))),
-            bits(eq(b'"')),
-            bits(eq(b'{')),
-            bits(eq(b'}')),
-            bits(eq(b'\\')),
+            bits(_mm_or_si128(eq(b'"'), eq(b'\\'))),
+            bits(_mm_or_si128(eq(b'{'), eq(b'}'))),
         ]
     }
 }
 
-/// Masks of 16 bytes: space or tab, `"`, `{`, `}`, `\`.
+/// Masks of 16 bytes: space or tab, `"` or `\`, `{` or `}`.
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 #[inline(always)]
-fn classify16(chunk: &[u8]) -> [u16; 5] {
+fn classify16(chunk: &[u8]) -> [u16; 3] {
     classify16_bytes(chunk)
 }
 
 /// [`classify16`] one byte at a time (the portable path, and the reference in tests).
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
-fn classify16_bytes(chunk: &[u8]) -> [u16; 5] {
-    let mut out = [0u16; 5];
+fn classify16_bytes(chunk: &[u8]) -> [u16; 3] {
+    let mut out = [0u16; 3];
     for (i, &b) in chunk[..16].iter().enumerate() {
         let k = match b {
             b' ' | b'\t' => 0,
-            b'"' => 1,
-            b'{' => 2,
-            b'}' => 3,
-            b'\\' => 4,
+            b'"' | b'\\' => 1,
+            b'{' | b'}' => 2,
             _ => continue,
         };
         out[k] |= 1 << i;
@@ -182,10 +170,8 @@ mod tests {
         let c = Classes::<u64>::of_line(&w, line.len());
         let at = |m: u64| (0..64).filter(|&i| m.has(i)).collect::<Vec<_>>();
         assert_eq!(at(c.space), [0, 7, 12, 15, 18, 22, 28]);
-        assert_eq!(at(c.quote), [16, 20]);
-        assert_eq!(at(c.open), [13]);
-        assert_eq!(at(c.close), [21]);
-        assert_eq!(at(c.backslash), [29]);
+        assert_eq!(at(c.quote), [16, 20, 29]);
+        assert_eq!(at(c.brace), [13, 21]);
     }
 
     proptest! {
@@ -205,10 +191,8 @@ mod tests {
             for (i, &b) in bytes.iter().enumerate() {
                 let inside = i < len;
                 prop_assert_eq!(c.space.has(i), inside && (b == b' ' || b == b'\t'));
-                prop_assert_eq!(c.quote.has(i), inside && b == b'"');
-                prop_assert_eq!(c.open.has(i), inside && b == b'{');
-                prop_assert_eq!(c.close.has(i), inside && b == b'}');
-                prop_assert_eq!(c.backslash.has(i), inside && b == b'\\');
+                prop_assert_eq!(c.quote.has(i), inside && (b == b'"' || b == b'\\'));
+                prop_assert_eq!(c.brace.has(i), inside && (b == b'{' || b == b'}'));
             }
             let short = Classes::<u64>::of_line(&bytes, len.min(63));
             prop_assert_eq!(short.space, c.space as u64 & u64::low(len.min(63)));
