@@ -7,7 +7,7 @@ use crate::encoding::{self, Encoding};
 use crate::intern::{short_key, Found, ShortTable};
 use crate::model::*;
 use crate::scan::{Classes, Mask};
-use crate::vouchers::{pack_date, unpack_date, Head, Pair, Row};
+use crate::vouchers::{pack_date, unpack_date, Head, Pair, Row, NO_TEXT};
 use crate::{ParseOptions, Parsed};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
@@ -506,10 +506,6 @@ pub(crate) struct Core {
     voucher_keys: VoucherKeys,
     /// The voucher being read (its rows go straight into `file.vouchers`).
     cur: Option<Current>,
-    /// Number, text and signature of the current voucher (stored when it ends).
-    cur_number: Vec<u8>,
-    cur_text: Vec<u8>,
-    cur_signature: Vec<u8>,
     /// The object list of the last row the hot path read.
     prev_list: PrevList,
     /// Object pairs of a row read by the general path, before it is committed.
@@ -774,6 +770,11 @@ struct Current {
     line: u32,
     /// Its first row in `file.vouchers.rows`.
     rows_start: u32,
+    /// Text ids of its number, text and signature in the voucher store (stored when the
+    /// `#VER` is read).
+    number: u32,
+    text: u32,
+    signature: u32,
     /// Sum of the counting rows so far.
     sum: Amount,
     /// Whether any row has its own date (checked against the year at the end).
@@ -830,9 +831,6 @@ impl Core {
             account_index: FxHashMap::default(),
             voucher_keys: VoucherKeys::default(),
             cur: None,
-            cur_number: Vec::new(),
-            cur_text: Vec::new(),
-            cur_signature: Vec::new(),
             pair_scratch: Vec::new(),
             prev_list: PrevList::default(),
             state: VerState::None,
@@ -1755,7 +1753,7 @@ impl Core {
         if !damaged && !cur.sum.is_zero() {
             let sev = self.data_severity();
             let sum = cur.sum;
-            let number = String::from_utf8_lossy(&self.cur_number);
+            let number = String::from_utf8_lossy(self.file.vouchers.text_bytes(cur.number));
             let name = voucher_name(self.sym(cur.series), &number, cur.line);
             self.push_diag(
                 sev,
@@ -1767,15 +1765,11 @@ impl Core {
                 ),
             );
         }
-        let store = &mut self.file.vouchers;
-        let number = store.add_text_bytes(&self.cur_number);
-        let text = store.add_text_bytes(&self.cur_text);
-        let signature = store.add_text_bytes(&self.cur_signature);
-        store.heads.push(Head {
+        self.file.vouchers.heads.push(Head {
             series: cur.series,
-            number,
-            text,
-            signature,
+            number: cur.number,
+            text: cur.text,
+            signature: cur.signature,
             date: cur.date,
             registered: cur.registered,
             rows_start: cur.rows_start,
@@ -1786,8 +1780,8 @@ impl Core {
     }
 
     /// Empties the voucher store after the streaming reader handed its last voucher out. A
-    /// voucher begun on the same line (a `#VER` after a missing `}`) has no rows yet, and
-    /// its texts wait in the `cur_*` strings, so nothing of it is lost.
+    /// voucher begun on the same line (a `#VER` after a missing `}`) has no rows yet; its
+    /// texts are stored again.
     pub(crate) fn clear_vouchers(&mut self) {
         let store = &mut self.file.vouchers;
         match self.cur.as_mut() {
@@ -1795,10 +1789,15 @@ impl Core {
                 // Not reached (rows never end a voucher); keep everything rather than lose rows.
                 return;
             }
-            Some(cur) => cur.rows_start = 0,
-            None => {}
+            Some(cur) => {
+                let texts =
+                    [cur.number, cur.text, cur.signature].map(|id| store.text_bytes(id).to_vec());
+                store.clear();
+                cur.rows_start = 0;
+                [cur.number, cur.text, cur.signature] = texts.map(|t| store.add_text_bytes(&t));
+            }
+            None => store.clear(),
         }
-        store.clear();
         // Its list is no longer in the store.
         self.prev_list.len = 0;
     }
@@ -1841,25 +1840,26 @@ impl Core {
 
     /// Begins a voucher: the duplicate-number and date checks, then the state.
     fn begin_voucher(&mut self, line: &[u8], v: VerParts<'_>) {
+        // The texts go to the store now; the voucher's head refers to them when it ends.
         let enc = self.encoding;
-        for (raw, out) in [
-            (v.number, &mut self.cur_number),
-            (v.text, &mut self.cur_text),
-            (v.signature, &mut self.cur_signature),
-        ] {
-            out.clear();
-            if !raw.is_empty() {
-                encoding::decode_into(raw, enc, out);
+        let store = &mut self.file.vouchers;
+        let mut add = |raw: &[u8]| {
+            if raw.is_empty() {
+                return NO_TEXT;
             }
-        }
+            encoding::decode_into(raw, enc, &mut store.texts);
+            store.close_text()
+        };
+        let (number, text, signature) = (add(v.number), add(v.text), add(v.signature));
         // Duplicate voucher numbers within a series.
-        if !self.cur_number.is_empty() && !self.voucher_keys.insert(v.series, &self.cur_number) {
+        let number_bytes = self.file.vouchers.text_bytes(number);
+        if !number_bytes.is_empty() && !self.voucher_keys.insert(v.series, number_bytes) {
             // A warning: some programs number every voucher of a series 1 (see the
             // corpus); the data is still usable.
+            let number = String::from_utf8_lossy(number_bytes).into_owned();
             let col = v.number_offset.map_or(1, |o| self.column(line, o));
             let ln = self.line_no;
             let shown = display_series(self.sym(v.series));
-            let number = String::from_utf8_lossy(&self.cur_number).into_owned();
             self.push_diag(
                 Severity::Warning,
                 ln,
@@ -1891,6 +1891,9 @@ impl Core {
             registered: v.registered,
             line: self.line_no,
             rows_start: u32::try_from(self.file.vouchers.rows.len()).unwrap_or(u32::MAX),
+            number,
+            text,
+            signature,
             sum: Amount::ZERO,
             row_dates: false,
         });

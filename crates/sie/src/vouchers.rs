@@ -337,6 +337,16 @@ impl Vouchers {
         std::str::from_utf8(bytes).ok()
     }
 
+    /// The bytes (UTF-8) of text `id`; empty for [`NO_TEXT`].
+    #[inline]
+    pub(crate) fn text_bytes(&self, id: u32) -> &[u8] {
+        if id == NO_TEXT {
+            return &[];
+        }
+        let k = id as usize;
+        &self.texts[self.text_ends[k - 1]..self.text_ends[k]]
+    }
+
     /// Adds a text, returning its id; the empty text is stored as none.
     #[inline]
     pub(crate) fn add_text(&mut self, text: &str) -> u32 {
