@@ -1,8 +1,9 @@
-//! Fuzz target: the SIE readers never panic on any input, and what they read can be
-//! written and read back without errors.
+//! Fuzz target: the SIE readers never panic on any input, agree with each other (whole
+//! buffer, streaming, voucher by voucher, and without the hot path), and what they read can
+//! be written and read back without errors.
 #![no_main]
 
-use delar_sie::{parse, write, ParseOptions, SieReader};
+use delar_sie::{parse, parse_without_hot_path, write, ParseOptions, SieReader};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -18,6 +19,10 @@ fuzz_target!(|data: &[u8]| {
     let mut same_encoding = ParseOptions::new("fuzz").lenient();
     same_encoding.encoding = Some(lenient.encoding);
     let whole = parse(data, &same_encoding);
+    // The hot path for voucher rows and `#VER` lines reads what the general reader reads.
+    let general = parse_without_hot_path(data, &same_encoding);
+    assert_eq!(general.file, whole.file);
+    assert_eq!(general.diagnostics, whole.diagnostics);
     let streamed = SieReader::new(data, &same_encoding)
         .into_parsed()
         .expect("reading from memory cannot fail");

@@ -91,6 +91,40 @@ impl<M: Mask> Classes<M> {
     }
 }
 
+/// The mask of the `\n` bytes among 16.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+pub(crate) fn newlines16(chunk: &[u8; 16]) -> u16 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+    };
+    // SAFETY: the 16 bytes read are `chunk`'s; an unaligned load has no alignment
+    // requirement; the intrinsics need SSE2, which this build enables (the `cfg` above).
+    unsafe {
+        let v = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+        _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8))) as u16
+    }
+}
+
+/// The mask of the `\n` bytes among 16.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline(always)]
+pub(crate) fn newlines16(chunk: &[u8; 16]) -> u16 {
+    newlines16_bytes(chunk)
+}
+
+/// [`newlines16`] one byte at a time (the portable path, and the reference in tests).
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+fn newlines16_bytes(chunk: &[u8; 16]) -> u16 {
+    let mut m = 0;
+    for (i, &b) in chunk.iter().enumerate() {
+        if b == b'\n' {
+            m |= 1 << i;
+        }
+    }
+    m
+}
+
 /// Masks of 16 bytes: space or tab, `"` or `\`, `{` or `}`.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline(always)]
@@ -179,13 +213,15 @@ mod tests {
         fn vector_and_byte_classification_agree(
             bytes in proptest::collection::vec(
                 prop_oneof![Just(b' '), Just(b'\t'), Just(b'"'), Just(b'{'), Just(b'}'),
-                    Just(b'\\'), any::<u8>()],
+                    Just(b'\\'), Just(b'\n'), any::<u8>()],
                 128,
             ),
             len in 0usize..128,
         ) {
             for (k, chunk) in bytes.chunks_exact(16).enumerate() {
                 prop_assert_eq!(classify16(chunk), classify16_bytes(chunk), "chunk {}", k);
+                let chunk: &[u8; 16] = chunk.try_into().unwrap();
+                prop_assert_eq!(newlines16(chunk), newlines16_bytes(chunk), "chunk {}", k);
             }
             let c = Classes::<u128>::of_line(&bytes, len);
             for (i, &b) in bytes.iter().enumerate() {
