@@ -454,9 +454,9 @@ const CACHE_BITS: u32 = 11;
 /// Where [`Core::intern_small`] found a text.
 #[derive(Clone, Copy)]
 enum Slot {
-    /// In the cache of texts of up to 7 bytes.
+    /// In the table of texts of up to 7 bytes, at this index.
     Short(usize),
-    /// In the cache of texts of 8 to 15 bytes.
+    /// In the cache of texts of 8 to 15 bytes, at this index.
     Long(usize),
     /// In neither (16 bytes or more).
     None,
@@ -966,7 +966,8 @@ impl Core {
         id
     }
 
-    /// Interns a short text by its key; returns the id and the cache slot.
+    /// Interns a text of up to 15 bytes by its key; returns the id and where its first-use
+    /// flag is.
     #[inline(always)]
     fn intern_small(&mut self, key: u128, bytes: &[u8]) -> (u32, Slot) {
         let len = (key >> 120) as usize;
