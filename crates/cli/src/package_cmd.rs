@@ -44,8 +44,14 @@ impl SourceFiles for DirFiles {
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum RoundingArg {
     /// Largest-remainder rounding within every sum: tables add up as displayed (default).
+    #[value(
+        help = "avrundning med största rest inom varje summa: tabellerna summerar som de visas (standard)"
+    )]
     AddsUp,
     /// Each cell rounded on its own, for comparison (sums may be off by rounding).
+    #[value(
+        help = "varje cell avrundas för sig, för jämförelse (summor kan avvika med avrundningen)"
+    )]
     Independent,
 }
 
@@ -53,16 +59,22 @@ pub enum RoundingArg {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// report.html: the report as one self-contained, print-ready HTML file.
+    #[value(help = "report.html: rapporten som en fristående, utskriftsklar HTML-fil")]
     Html,
     /// report.md: the report as Markdown.
+    #[value(help = "report.md: rapporten som Markdown")]
     Md,
     /// tjansteskrivelse.html and tjansteskrivelse.md: the cover memo.
+    #[value(help = "tjansteskrivelse.html och tjansteskrivelse.md: tjänsteskrivelsen")]
     Memo,
     /// report.json: tables, texts and check results as JSON.
+    #[value(help = "report.json: tabeller, texter och kontrollresultat som JSON")]
     Json,
     /// report.pdf and tjansteskrivelse.pdf: print-ready PDF/A documents.
+    #[value(help = "report.pdf och tjansteskrivelse.pdf: utskriftsklara PDF/A-dokument")]
     Pdf,
     /// report.xlsx: one sheet per table with SUM formulas, and the check results.
+    #[value(help = "report.xlsx: ett blad per tabell med SUMMA-formler, och kontrollresultaten")]
     Xlsx,
 }
 
@@ -70,18 +82,37 @@ pub enum Format {
 #[derive(Args)]
 pub struct ReportArgs {
     /// The report package folder (with delar.toml).
+    #[arg(value_name = "MAPP", help = "Rapportpaketets mapp (med delar.toml)")]
     pub dir: PathBuf,
     /// Folder to write the outputs to (created if needed).
-    #[arg(long, short)]
+    #[arg(
+        long,
+        short,
+        value_name = "MAPP",
+        help = "Mapp att skriva utdata till (skapas vid behov)"
+    )]
     pub out: Option<PathBuf>,
     /// Print the report's tables and check results as JSON on standard output.
-    #[arg(long)]
+    #[arg(
+        long,
+        help = "Skriv rapportens tabeller och kontrollresultat som JSON på standard ut"
+    )]
     pub json: bool,
     /// Outputs to write into --out (default: all).
-    #[arg(long, value_enum, value_delimiter = ',')]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        help = "Utdata att skriva till --out (standard: alla)"
+    )]
     pub format: Vec<Format>,
     /// How amounts are rounded to tkr.
-    #[arg(long, value_enum, default_value = "adds-up")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "adds-up",
+        help = "Hur belopp avrundas till tkr"
+    )]
     pub rounding: RoundingArg,
 }
 
@@ -89,6 +120,7 @@ pub struct ReportArgs {
 #[derive(Args)]
 pub struct CheckArgs {
     /// The report package folder (with delar.toml).
+    #[arg(value_name = "MAPP", help = "Rapportpaketets mapp (med delar.toml)")]
     pub dir: PathBuf,
 }
 
@@ -96,6 +128,10 @@ pub struct CheckArgs {
 #[derive(Args)]
 pub struct InitArgs {
     /// Folder to create the starter package in (must not exist or be empty).
+    #[arg(
+        value_name = "MAPP",
+        help = "Mapp att skapa startpaketet i (får inte finnas eller måste vara tom)"
+    )]
     pub dir: PathBuf,
 }
 

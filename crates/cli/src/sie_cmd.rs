@@ -27,41 +27,79 @@ pub struct SieArgs {
 enum SieCommand {
     /// Check SIE files: one summary line per file, then each problem as FILE:LINE:COL.
     /// Exit status 0 when every file is valid, 1 otherwise.
+    #[command(
+        about = "Kontrollera SIE-filer: en sammanfattande rad per fil, sedan varje problem som FIL:RAD:KOLUMN. Status 0 när alla filer är giltiga, annars 1"
+    )]
     Check {
         /// SIE files (types 1, 2, 3, 4E, 4I).
-        #[arg(required = true)]
+        #[arg(
+            required = true,
+            value_name = "FILER",
+            help = "SIE-filer (typ 1, 2, 3, 4E, 4I)"
+        )]
         files: Vec<PathBuf>,
         /// Report data problems (unbalanced vouchers, checksum) as warnings, not errors.
-        #[arg(long)]
+        #[arg(
+            long,
+            help = "Rapportera datafel (obalanserade verifikationer, kontrollsumma) som varningar, inte fel"
+        )]
         lenient: bool,
     },
     /// Print balances per account and month: from vouchers (#TRANS), else #PSALDO, else
     /// #RES and #UB. A row without object is the account's total; object rows come in addition.
+    #[command(
+        about = "Skriv saldon per konto och månad: från verifikationer (#TRANS), annars #PSALDO, annars #RES och #UB. En rad utan objekt är kontots summa; rader med objekt kommer därutöver"
+    )]
     Balances {
         /// SIE file.
+        #[arg(value_name = "FIL", help = "SIE-fil")]
         file: PathBuf,
         /// Year index: 0 the current year, -1 the prior one.
-        #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
+        #[arg(
+            long,
+            default_value_t = 0,
+            allow_hyphen_values = true,
+            value_name = "ÅR",
+            help = "Årsnummer: 0 innevarande år, -1 föregående"
+        )]
         year: i32,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        #[arg(long, value_enum, default_value_t = Format::Csv, help = "Utdataformat")]
         format: Format,
         /// Read on past data problems (they become warnings on stderr).
-        #[arg(long)]
+        #[arg(
+            long,
+            help = "Läs vidare förbi datafel (de blir varningar på standard fel)"
+        )]
         lenient: bool,
     },
     /// Convert a SIE file to SIE type 1–4 (CP437 with #KSUMMA) or to JSON.
+    #[command(
+        about = "Konvertera en SIE-fil till SIE typ 1–4 (CP437 med #KSUMMA) eller till JSON"
+    )]
     Convert {
         /// SIE file.
+        #[arg(value_name = "FIL", help = "SIE-fil")]
         file: PathBuf,
         /// Target: 1, 2, 3, 4 (SIE type) or json.
-        #[arg(long)]
+        #[arg(
+            long,
+            value_name = "MÅL",
+            help = "Mål: 1, 2, 3, 4 (SIE-typ) eller json"
+        )]
         to: String,
         /// Output file (written to a temporary file beside it, then renamed).
-        #[arg(long)]
+        #[arg(
+            long,
+            value_name = "UTFIL",
+            help = "Utfil (skrivs först till en tillfällig fil bredvid och döps sedan om)"
+        )]
         out: PathBuf,
         /// Read on past data problems (they become warnings on stderr).
-        #[arg(long)]
+        #[arg(
+            long,
+            help = "Läs vidare förbi datafel (de blir varningar på standard fel)"
+        )]
         lenient: bool,
     },
 }
@@ -120,7 +158,7 @@ fn open_reader(
     path: &Path,
     lenient: bool,
 ) -> anyhow::Result<(SieReader<BufReader<File>>, Option<ProgressBar>)> {
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let file = File::open(path).with_context(|| format!("kan inte öppna {}", path.display()))?;
     let bar = progress_bar(path);
     let mut reader = SieReader::new(
         BufReader::with_capacity(1 << 20, file),
@@ -186,7 +224,7 @@ fn check(files: &[PathBuf], lenient: bool) -> anyhow::Result<ExitCode> {
             Ok(p) => p,
             Err(e) => {
                 all_valid = false;
-                writeln!(out, "{shown}: cannot be read")?;
+                writeln!(out, "{shown}: kan inte läsas")?;
                 writeln!(out, "{shown}:0:0: error: {e:#}")?;
                 continue;
             }
@@ -205,16 +243,16 @@ fn check(files: &[PathBuf], lenient: bool) -> anyhow::Result<ExitCode> {
             let ty = f
                 .sie_type
                 .map_or("?".to_string(), |t| t.number().to_string());
-            let program = f
-                .program
-                .as_ref()
-                .map_or("unknown program".to_string(), |p| match &p.version {
-                    Some(v) => format!("{} {}", p.name, v),
-                    None => p.name.clone(),
-                });
+            let program =
+                f.program
+                    .as_ref()
+                    .map_or("okänt program".to_string(), |p| match &p.version {
+                        Some(v) => format!("{} {}", p.name, v),
+                        None => p.name.clone(),
+                    });
             writeln!(
                 out,
-                "{shown}: SIE type {ty}, {program}, {}: {} accounts, {vouchers} vouchers, {rows} rows, {} period balances, {} budgets: {}",
+                "{shown}: SIE typ {ty}, {program}, {}: {} konton, {vouchers} verifikationer, {rows} rader, {} periodsaldon, {} periodbudgetar: {}",
                 parsed.encoding,
                 f.accounts.len(),
                 f.period_balances.len(),
@@ -222,11 +260,7 @@ fn check(files: &[PathBuf], lenient: bool) -> anyhow::Result<ExitCode> {
                 verdict(errors, warnings)
             )?;
         } else {
-            writeln!(
-                out,
-                "{shown}: not a SIE file: {}",
-                verdict(errors, warnings)
-            )?;
+            writeln!(out, "{shown}: ingen SIE-fil: {}", verdict(errors, warnings))?;
         }
         print_diagnostics(&mut out, &parsed.diagnostics)?;
     }
@@ -238,11 +272,14 @@ fn check(files: &[PathBuf], lenient: bool) -> anyhow::Result<ExitCode> {
 }
 
 fn verdict(errors: usize, warnings: usize) -> String {
-    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let warnings_text = match warnings {
+        1 => "1 varning".to_string(),
+        w => format!("{w} varningar"),
+    };
     match (errors, warnings) {
-        (0, 0) => "valid".to_string(),
-        (0, w) => format!("valid, {}", plural(w, "warning")),
-        (e, w) => format!("INVALID, {}, {}", plural(e, "error"), plural(w, "warning")),
+        (0, 0) => "giltig".to_string(),
+        (0, _) => format!("giltig, {warnings_text}"),
+        (e, _) => format!("OGILTIG, {e} fel, {warnings_text}"),
     }
 }
 
@@ -254,11 +291,11 @@ fn report_problems(parsed: &Parsed) -> bool {
     if parsed.has_errors() {
         let _ = writeln!(
             err,
-            "delar: {} has errors; fix them or use --lenient to read past data problems",
+            "delar: {} har fel; rätta dem, eller läs vidare förbi datafel med --lenient",
             parsed
                 .diagnostics
                 .first()
-                .map_or("the file".to_string(), |d| d.path.clone())
+                .map_or("filen".to_string(), |d| d.path.clone())
         );
         return true;
     }
@@ -309,11 +346,11 @@ fn balances(path: &Path, year: i32, format: Format, lenient: bool) -> anyhow::Re
         .file
         .fiscal_year(year)
         .map(|y| format!("{} – {}", y.start, y.end))
-        .unwrap_or_else(|| "no #RAR for this year".to_string());
+        .unwrap_or_else(|| "ingen #RAR för året".to_string());
     let mut text = String::new();
     match format {
         Format::Csv => {
-            writeln!(text, "# source: {}; year {year} ({range})", result.source)?;
+            writeln!(text, "# källa: {}; år {year} ({range})", result.source)?;
             writeln!(text, "account,period,object,amount")?;
             for r in &result.rows {
                 writeln!(
@@ -359,9 +396,9 @@ fn convert(path: &Path, to: &str, out: &Path, lenient: bool) -> anyhow::Result<E
         "json" | "JSON" => None,
         "1" | "2" | "3" | "4" | "4E" | "4e" | "4I" | "4i" => {
             let n = to.as_bytes()[0] - b'0';
-            Some(SieType::from_number(n).context("SIE type")?)
+            Some(SieType::from_number(n).context("SIE-typ")?)
         }
-        other => bail!("--to {other}: expected 1, 2, 3, 4 or json"),
+        other => bail!("--to {other}: ange 1, 2, 3, 4 eller json"),
     };
     let parsed = read_whole(path, lenient)?;
     if report_problems(&parsed) {
@@ -384,10 +421,10 @@ fn convert(path: &Path, to: &str, out: &Path, lenient: bool) -> anyhow::Result<E
         _ => PathBuf::from("."),
     };
     let mut tmp = tempfile::NamedTempFile::new_in(&dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+        .with_context(|| format!("kan inte skapa en tillfällig fil i {}", dir.display()))?;
     tmp.write_all(&bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(out)
-        .with_context(|| format!("cannot write {}", out.display()))?;
+        .with_context(|| format!("kan inte skriva {}", out.display()))?;
     Ok(ExitCode::SUCCESS)
 }

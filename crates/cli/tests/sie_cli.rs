@@ -73,7 +73,7 @@ fn check_exit_status() {
     ]);
     assert_eq!(code, 0, "{out}");
     assert_eq!(
-        out.lines().filter(|l| l.ends_with("valid")).count(),
+        out.lines().filter(|l| l.ends_with("giltig")).count(),
         3,
         "{out}"
     );
@@ -81,15 +81,15 @@ fn check_exit_status() {
     let (code, out, _) = delar(&["sie", "check", "--lenient", "XE_SIE_4_20151125095119.SE"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains(
-        "XE_SIE_4_20151125095119.SE:1356:1: warning: voucher 1 1 (line 1356) does not balance"
+        "XE_SIE_4_20151125095119.SE:1356:1: warning: verifikation 1 1 (rad 1356) balanserar inte"
     ));
     let (code, out, _) = delar(&["sie", "check", "XE_SIE_4_20151125095119.SE"]);
     assert_eq!(code, 1);
-    assert!(out.contains(":1356:1: error: voucher 1 1"));
+    assert!(out.contains(":1356:1: error: verifikation 1 1"));
     let (code, out, _) = delar(&["sie", "check", "no-such-file.se"]);
     assert_eq!(code, 1);
     assert!(
-        out.contains("no-such-file.se:0:0: error: cannot open"),
+        out.contains("no-such-file.se:0:0: error: kan inte öppna"),
         "{out}"
     );
 }
@@ -108,10 +108,10 @@ fn totals(csv: &str) -> Vec<String> {
 fn balances_of_type_4_and_type_2_of_the_same_books_agree() {
     let (code, t4, err) = delar(&["sie", "balances", "transaktioner_ovnbolag.se"]);
     assert_eq!(code, 0, "{err}");
-    assert!(t4.starts_with("# source: #TRANS"));
+    assert!(t4.starts_with("# källa: #TRANS"));
     let (code, t2, _) = delar(&["sie", "balances", "periodsaldo_ovnbolag.se", "--year", "0"]);
     assert_eq!(code, 0);
-    assert!(t2.starts_with("# source: #PSALDO"));
+    assert!(t2.starts_with("# källa: #PSALDO"));
     assert_eq!(t2.lines().nth(1), Some("account,period,object,amount"));
     let (a, b) = (totals(&t4), totals(&t2));
     assert!(a.len() > 50);
@@ -124,7 +124,7 @@ fn balances_year_balances_and_json() {
     let (code, out, _) = delar(&["sie", "balances", "arsaldo_ovnbolag.se", "--year", "-1"]);
     assert_eq!(code, 0);
     golden("balances-arsaldo-prior.csv", &out);
-    assert!(out.starts_with("# source: #RES and #UB"));
+    assert!(out.starts_with("# källa: #RES och #UB"));
     let (code, out, _) = delar(&[
         "sie",
         "balances",
@@ -144,7 +144,7 @@ fn balances_year_balances_and_json() {
     let (code, out, err) = delar(&["sie", "balances", "transaktioner_ovnbolag-bad-balance.se"]);
     assert_eq!(code, 1);
     assert!(out.is_empty());
-    assert!(err.contains(":3905:1: error: voucher B 1"));
+    assert!(err.contains(":3905:1: error: verifikation B 1"));
 }
 
 #[test]
@@ -165,8 +165,8 @@ fn convert_to_4_and_json() {
     assert!(bytes.ends_with(b"\r\n"));
     let (code, out, _) = delar(&["sie", "check", out4.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("SIE type 4"));
-    assert!(out.contains("295 vouchers, 1330 rows"), "{out}");
+    assert!(out.contains("SIE typ 4"));
+    assert!(out.contains("295 verifikationer, 1330 rader"), "{out}");
     let a = delar_sie::parse(&bytes, &delar_sie::ParseOptions::new("a"));
     assert_eq!(a.encoding, delar_sie::Encoding::Cp437);
     assert!(a.file.checksum.is_some());
@@ -198,7 +198,7 @@ fn convert_to_4_and_json() {
         bad.to_str().unwrap(),
     ]);
     assert_eq!(code, 1);
-    assert!(err.contains("not a SIE file"));
+    assert!(err.contains("ingen SIE-fil"));
     assert!(!Path::new(&bad).exists());
     let only: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(only.len(), 2, "no temporary files left behind");
@@ -237,12 +237,12 @@ fn output_cut_short_by_the_reader_is_not_an_error() {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut first)
         .unwrap();
-    assert!(first.starts_with("# source:"), "{first}");
+    assert!(first.starts_with("# källa:"), "{first}");
     let out = child.wait_with_output().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
     assert!(out.status.success(), "{:?}", out.status);
     assert!(
-        !String::from_utf8_lossy(&out.stderr).contains("fel"),
+        !String::from_utf8_lossy(&out.stderr).contains("delar: fel"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

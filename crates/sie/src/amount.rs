@@ -11,13 +11,13 @@ pub struct Amount(pub i64);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NumberError {
     /// The field is empty.
-    #[error("the number is empty")]
+    #[error("talet är tomt")]
     Empty,
     /// A character that is not a digit, sign or decimal point.
-    #[error("`{0}` is not a number (expected digits with an optional `-` and `.`)")]
+    #[error("`{0}` är inget tal (siffror med valfritt `-` och `.` väntas)")]
     Syntax(String),
     /// More decimals than allowed.
-    #[error("`{text}` has {decimals} decimals; amounts have at most two (öre)")]
+    #[error("`{text}` har {decimals} decimaler; belopp har högst två (öre)")]
     TooManyDecimals {
         /// The text as written.
         text: String,
@@ -25,7 +25,7 @@ pub enum NumberError {
         decimals: usize,
     },
     /// The value does not fit in 64 bits.
-    #[error("`{0}` is too large")]
+    #[error("`{0}` är för stort")]
     Overflow(String),
 }
 

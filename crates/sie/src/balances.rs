@@ -29,10 +29,12 @@ pub enum BalanceSource {
 impl fmt::Display for BalanceSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            BalanceSource::Transactions => "#TRANS (voucher rows per account and month)",
-            BalanceSource::PeriodBalances => "#PSALDO (period balances)",
-            BalanceSource::YearBalances => "#RES and #UB (whole-year figures)",
-            BalanceSource::Nothing => "nothing (no vouchers, #PSALDO, #RES or #UB for this year)",
+            BalanceSource::Transactions => "#TRANS (verifikationsrader per konto och månad)",
+            BalanceSource::PeriodBalances => "#PSALDO (periodsaldon)",
+            BalanceSource::YearBalances => "#RES och #UB (helårsbelopp)",
+            BalanceSource::Nothing => {
+                "inget (inga verifikationer, #PSALDO, #RES eller #UB för året)"
+            }
         })
     }
 }

@@ -111,7 +111,7 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, thiserror::Error)]
 pub enum SieError {
     /// Reading the input failed.
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: kan inte läsas: {source}")]
     Io {
         /// File.
         path: PathBuf,

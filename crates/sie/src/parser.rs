@@ -85,7 +85,7 @@ fn split(line: &[u8], out: &mut Vec<Field>) -> Option<SplitError> {
                         });
                         err.get_or_insert(SplitError {
                             offset: i,
-                            message: "a quoted text has no closing quote",
+                            message: "en text inom citattecken saknar avslutande citattecken",
                             fatal: false,
                         });
                         i = n;
@@ -138,7 +138,7 @@ fn split(line: &[u8], out: &mut Vec<Field>) -> Option<SplitError> {
                         });
                         err.get_or_insert(SplitError {
                             offset: i,
-                            message: "an object list has no closing `}`",
+                            message: "en objektlista saknar avslutande `}`",
                             fatal: true,
                         });
                         i = n;
@@ -1136,7 +1136,7 @@ impl Core {
                     ln,
                     col,
                     Code::Syntax,
-                    "line is not a record (records start with `#`); it is ignored".to_string(),
+                    "raden är ingen post (poster börjar med `#`); den hoppas över".to_string(),
                 );
                 false
             }
@@ -1150,7 +1150,7 @@ impl Core {
             .take(40)
             .collect();
         let hint = if head.starts_with('<') {
-            " It looks like an HTML page (perhaps a failed download saved under the file's name)."
+            " Den ser ut som en HTML-sida (kanske en misslyckad nedladdning som sparats under filens namn)."
         } else {
             ""
         };
@@ -1162,7 +1162,7 @@ impl Core {
             col,
             Code::NotSie,
             format!(
-                "not a SIE file: it starts with `{head}` instead of a `#` record.{hint} Export the file again from the accounting program."
+                "ingen SIE-fil: den börjar med `{head}` i stället för en post med `#`.{hint} Exportera filen på nytt från bokföringsprogrammet."
             ),
         );
     }
@@ -1173,7 +1173,7 @@ impl Core {
             _ => {
                 let p = Problem {
                     offset: lead,
-                    message: "`{` without a preceding #VER; the line is ignored".to_string(),
+                    message: "`{` utan föregående #VER; raden hoppas över".to_string(),
                     code: Code::Structure,
                 };
                 self.report(line, p, Severity::Error);
@@ -1187,7 +1187,7 @@ impl Core {
             _ => {
                 let p = Problem {
                     offset: lead,
-                    message: "`}` without an open voucher; the line is ignored".to_string(),
+                    message: "`}` utan öppen verifikation; raden hoppas över".to_string(),
                     code: Code::Structure,
                 };
                 self.report(line, p, Severity::Error);
@@ -1229,7 +1229,7 @@ impl Core {
                 let p = Problem {
                     offset: e.offset,
                     message: format!(
-                        "{}; the record is skipped; check the braces of this record",
+                        "{}; posten hoppas över; kontrollera klamrarna i posten",
                         e.message
                     ),
                     code: Code::Syntax,
@@ -1242,7 +1242,7 @@ impl Core {
             }
             let p = Problem {
                 offset: e.offset,
-                message: format!("{}; the text is read to the end of the line", e.message),
+                message: format!("{}; texten läses till radens slut", e.message),
                 code: Code::Syntax,
             };
             self.report(line, p, Severity::Warning);
@@ -1274,7 +1274,7 @@ impl Core {
                         ln,
                         1,
                         Code::Structure,
-                        format!("the voucher opened at line {vline} has no closing `}}` before this record; add the `}}`"),
+                        format!("verifikationen som öppnades på rad {vline} saknar avslutande `}}` före den här posten; lägg till `}}`"),
                     );
                     finished = self.finish_voucher();
                 }
@@ -1661,7 +1661,7 @@ impl Core {
         let Some(value) = value else {
             let p = Problem {
                 offset: f.start as usize,
-                message: "the #KSUMMA value is not a number between 0 and 4294967295".to_string(),
+                message: "värdet i #KSUMMA är inget tal mellan 0 och 4294967295".to_string(),
                 code: Code::Syntax,
             };
             self.report(line, p, Severity::Error);
@@ -1671,7 +1671,7 @@ impl Core {
         if !self.ksumma.active {
             let p = Problem {
                 offset: f.start as usize,
-                message: "closing #KSUMMA without an opening #KSUMMA at the start of the file; the checksum cannot be verified".to_string(),
+                message: "avslutande #KSUMMA utan inledande #KSUMMA i filens början; kontrollsumman kan inte kontrolleras".to_string(),
                 code: Code::Checksum,
             };
             self.report(line, p, Severity::Warning);
@@ -1685,7 +1685,7 @@ impl Core {
             let p = Problem {
                 offset: f.start as usize,
                 message: format!(
-                    "checksum mismatch: #KSUMMA says {value} but the records from line {} compute to {actual}; the file was changed or damaged after export; export it again",
+                    "kontrollsumman stämmer inte: #KSUMMA anger {value} men posterna från rad {} ger {actual}; filen har ändrats eller skadats efter exporten; exportera den på nytt",
                     self.ksumma.open_line
                 ),
                 code: Code::Checksum,
@@ -1744,7 +1744,7 @@ impl Core {
                         1,
                         Code::DateOutsideYear,
                         format!(
-                            "row date {d} lies outside the fiscal year {} – {} (#RAR 0); check the date or the year exported",
+                            "raddatumet {d} ligger utanför räkenskapsåret {} – {} (#RAR 0); kontrollera datumet eller vilket år som exporterades",
                             year.start, year.end
                         ),
                     );
@@ -1762,7 +1762,7 @@ impl Core {
                 1,
                 Code::Unbalanced,
                 format!(
-                    "voucher {name} does not balance: its rows sum to {sum} (expected 0.00); correct the voucher in the accounting program and export again"
+                    "verifikation {name} balanserar inte: raderna summerar till {sum} (ska vara 0.00); rätta verifikationen i bokföringsprogrammet och exportera på nytt"
                 ),
             );
         }
@@ -1810,10 +1810,10 @@ impl Core {
         };
         let date_f = fields
             .get(3)
-            .ok_or_else(|| missing(line, "#VER", "voucher date"))?;
-        let date = self.date(line, date_f, "voucher date")?;
+            .ok_or_else(|| missing(line, "#VER", "verifikationsdatum"))?;
+        let date = self.date(line, date_f, "verifikationsdatum")?;
         let registered = match fields.get(5) {
-            Some(f) if f.end > f.start => Some(self.date(line, f, "registration date")?),
+            Some(f) if f.end > f.start => Some(self.date(line, f, "registreringsdatum")?),
             _ => None,
         };
         let bytes = |i: usize| match fields.get(i) {
@@ -1867,7 +1867,7 @@ impl Core {
                 col,
                 Code::DuplicateVoucher,
                 format!(
-                    "voucher number {number} appears twice in series {shown}; each voucher needs its own number; check the export"
+                    "verifikationsnummer {number} förekommer två gånger i serie {shown}; varje verifikation behöver ett eget nummer; kontrollera exporten"
                 ),
             );
         }
@@ -1882,7 +1882,7 @@ impl Core {
                     ln,
                     col,
                     Code::DateOutsideYear,
-                    format!("voucher date {date} lies outside the fiscal year {s} – {e} (#RAR 0); check the date or the year exported"),
+                    format!("verifikationsdatumet {date} ligger utanför räkenskapsåret {s} – {e} (#RAR 0); kontrollera datumet eller vilket år som exporterades"),
                 );
             }
         }
@@ -1916,7 +1916,7 @@ impl Core {
             } else {
                 return Err(Problem {
                     offset: 0,
-                    message: format!("{label} outside a voucher; rows must stand between `{{` and `}}` after a #VER"),
+                    message: format!("{label} utanför en verifikation; rader ska stå mellan `{{` och `}}` efter en #VER"),
                     code: Code::Structure,
                 });
             }
@@ -1969,9 +1969,7 @@ impl Core {
 
     fn row_inner(&mut self, line: &[u8], fields: &[Field], kind: RowKind) -> RecResult<Row> {
         let label = kind.label();
-        let acc_f = fields
-            .get(1)
-            .ok_or_else(|| missing(line, label, "account"))?;
+        let acc_f = fields.get(1).ok_or_else(|| missing(line, label, "konto"))?;
         let (acc_id, _) = self.sym_of(line, acc_f);
         {
             let info = &mut self.info[acc_id as usize];
@@ -1989,10 +1987,10 @@ impl Core {
         }
         let amount_f = fields
             .get(i)
-            .ok_or_else(|| missing(line, label, "amount"))?;
+            .ok_or_else(|| missing(line, label, "belopp"))?;
         let amount = amount(line, amount_f)?;
         let date = match fields.get(i + 1) {
-            Some(f) if f.end > f.start => Some(self.date(line, f, "transaction date")?),
+            Some(f) if f.end > f.start => Some(self.date(line, f, "transaktionsdatum")?),
             _ => None,
         };
         let text = fields
@@ -2063,14 +2061,14 @@ impl Core {
         if let Some(e) = split(body, inner) {
             return Err(Problem {
                 offset: base + e.offset,
-                message: format!("{} inside the object list", e.message),
+                message: format!("{} i objektlistan", e.message),
                 code: Code::Syntax,
             });
         }
         if !inner.len().is_multiple_of(2) {
             return Err(Problem {
                 offset: base,
-                message: "the object list must hold pairs of dimension number and object id, e.g. `{1 \"10\" 6 \"P1\"}`".to_string(),
+                message: "objektlistan ska bestå av par av dimensionsnummer och objekt-id, t.ex. `{1 \"10\" 6 \"P1\"}`".to_string(),
                 code: Code::Syntax,
             });
         }
@@ -2079,7 +2077,7 @@ impl Core {
             let dim = parse_u32(&dim_bytes).ok_or_else(|| Problem {
                 offset: base + pair[0].start as usize,
                 message: format!(
-                    "`{}` is not a dimension number in the object list",
+                    "`{}` är inget dimensionsnummer i objektlistan",
                     String::from_utf8_lossy(&dim_bytes)
                 ),
                 code: Code::Syntax,
@@ -2095,7 +2093,7 @@ impl Core {
         Date::parse(&b).ok_or_else(|| Problem {
             offset: f.start as usize,
             message: format!(
-                "`{}` is not a valid {what}; dates are written YYYYMMDD",
+                "`{}` är inget giltigt {what}; datum skrivs ÅÅÅÅMMDD",
                 String::from_utf8_lossy(&b)
             ),
             code: Code::Syntax,
@@ -2103,7 +2101,7 @@ impl Core {
     }
 
     fn year_index(&self, line: &[u8], f: Option<&Field>, label: &str) -> RecResult<i32> {
-        let f = f.ok_or_else(|| missing(line, label, "year index"))?;
+        let f = f.ok_or_else(|| missing(line, label, "årsnummer"))?;
         let b = field_bytes(line, f);
         std::str::from_utf8(&b)
             .ok()
@@ -2111,7 +2109,7 @@ impl Core {
             .ok_or_else(|| Problem {
                 offset: f.start as usize,
                 message: format!(
-                    "`{}` is not a year index (0 for the current year, -1 for the prior one)",
+                    "`{}` är inget årsnummer (0 för innevarande år, -1 för föregående)",
                     String::from_utf8_lossy(&b)
                 ),
                 code: Code::Syntax,
@@ -2151,10 +2149,10 @@ impl Core {
                 .ok_or_else(|| missing(line, &lbl, what))
         };
         match label {
-            b"#FLAGGA" => self.file.flag = Some(self.text_of(line, &need(1, "flag")?)),
+            b"#FLAGGA" => self.file.flag = Some(self.text_of(line, &need(1, "flagga")?)),
             b"#FORMAT" => self.file.format = Some(self.text_of(line, &need(1, "format")?)),
             b"#SIETYP" => {
-                let f = need(1, "type")?;
+                let f = need(1, "typ")?;
                 let t = self.text_of(line, &f);
                 let ty = t.parse::<u8>().ok().and_then(SieType::from_number);
                 match ty {
@@ -2162,7 +2160,7 @@ impl Core {
                     None => {
                         return Err(Problem {
                             offset: f.start as usize,
-                            message: format!("`{t}` is not a SIE type (1, 2, 3 or 4)"),
+                            message: format!("`{t}` är ingen SIE-typ (1, 2, 3 eller 4)"),
                             code: Code::Syntax,
                         })
                     }
@@ -2170,12 +2168,12 @@ impl Core {
             }
             b"#PROGRAM" => {
                 self.file.program = Some(Program {
-                    name: self.text_of(line, &need(1, "program name")?),
+                    name: self.text_of(line, &need(1, "programnamn")?),
                     version: self.opt_text(line, fields, 2),
                 })
             }
             b"#GEN" => {
-                let date = self.date(line, &need(1, "date")?, "generation date")?;
+                let date = self.date(line, &need(1, "datum")?, "genereringsdatum")?;
                 self.file.generated = Some(Generated {
                     date,
                     signature: self.opt_text(line, fields, 2),
@@ -2186,7 +2184,7 @@ impl Core {
             b"#FNR" => self.file.company_id = self.opt_text(line, fields, 1),
             b"#ORGNR" => {
                 self.file.org_number = Some(OrgNumber {
-                    number: self.text_of(line, &need(1, "organisation number")?),
+                    number: self.text_of(line, &need(1, "organisationsnummer")?),
                     acquisition: self.opt_text(line, fields, 2),
                     activity: self.opt_text(line, fields, 3),
                 })
@@ -2204,12 +2202,12 @@ impl Core {
             b"#FNAMN" => self.file.company_name = self.opt_text(line, fields, 1),
             b"#RAR" => {
                 let index = self.year_index(line, fields.get(1), &lbl)?;
-                let start = self.date(line, &need(2, "start date")?, "start date")?;
-                let end = self.date(line, &need(3, "end date")?, "end date")?;
+                let start = self.date(line, &need(2, "startdatum")?, "startdatum")?;
+                let end = self.date(line, &need(3, "slutdatum")?, "slutdatum")?;
                 if end < start {
                     return Err(Problem {
                         offset: fields[3].start as usize,
-                        message: "the fiscal year ends before it starts".to_string(),
+                        message: "räkenskapsåret slutar innan det börjar".to_string(),
                         code: Code::Syntax,
                     });
                 }
@@ -2219,21 +2217,21 @@ impl Core {
                     .push(FiscalYear { index, start, end });
             }
             b"#TAXAR" => {
-                let f = need(1, "year")?;
+                let f = need(1, "år")?;
                 let t = self.text_of(line, &f);
                 self.file.tax_year = Some(t.parse::<u16>().map_err(|_| Problem {
                     offset: f.start as usize,
-                    message: format!("`{t}` is not a year"),
+                    message: format!("`{t}` är inget år"),
                     code: Code::Syntax,
                 })?);
             }
             b"#OMFATTN" => {
-                self.file.balances_through = Some(self.date(line, &need(1, "date")?, "date")?)
+                self.file.balances_through = Some(self.date(line, &need(1, "datum")?, "datum")?)
             }
             b"#KPTYP" => self.file.chart_type = self.opt_text(line, fields, 1),
             b"#VALUTA" => self.file.currency = self.opt_text(line, fields, 1),
             b"#KONTO" => {
-                let (id, sym) = self.sym_of(line, &need(1, "account number")?);
+                let (id, sym) = self.sym_of(line, &need(1, "kontonummer")?);
                 let name = self.opt_text(line, fields, 2).unwrap_or_default();
                 let ln = self.line_no;
                 self.info[id as usize].declared = true;
@@ -2242,32 +2240,32 @@ impl Core {
                 a.line = ln;
             }
             b"#KTYP" => {
-                let (id, sym) = self.sym_of(line, &need(1, "account number")?);
-                let f = need(2, "account type")?;
+                let (id, sym) = self.sym_of(line, &need(1, "kontonummer")?);
+                let f = need(2, "kontotyp")?;
                 let t = self.text_of(line, &f);
                 let kind = AccountType::from_letter(&t).ok_or_else(|| Problem {
                     offset: f.start as usize,
-                    message: format!("`{t}` is not an account type (T, S, K or I)"),
+                    message: format!("`{t}` är ingen kontotyp (T, S, K eller I)"),
                     code: Code::Syntax,
                 })?;
                 self.account_entry(id, sym).kind = Some(kind);
             }
             b"#ENHET" => {
-                let (id, sym) = self.sym_of(line, &need(1, "account number")?);
+                let (id, sym) = self.sym_of(line, &need(1, "kontonummer")?);
                 let unit = self.opt_text(line, fields, 2);
                 self.account_entry(id, sym).unit = unit;
             }
             b"#SRU" => {
-                let (id, sym) = self.sym_of(line, &need(1, "account number")?);
-                let code = self.text_of(line, &need(2, "SRU code")?);
+                let (id, sym) = self.sym_of(line, &need(1, "kontonummer")?);
+                let code = self.text_of(line, &need(2, "SRU-kod")?);
                 self.account_entry(id, sym).sru.push(code);
             }
             b"#DIM" | b"#UNDERDIM" => {
-                let f = need(1, "dimension number")?;
+                let f = need(1, "dimensionsnummer")?;
                 let number = self.dim_number(line, &f)?;
                 let name = self.opt_text(line, fields, 2).unwrap_or_default();
                 let parent = if label == b"#UNDERDIM" {
-                    let p = need(3, "superior dimension")?;
+                    let p = need(3, "överordnad dimension")?;
                     Some(self.dim_number(line, &p)?)
                 } else {
                     None
@@ -2280,8 +2278,8 @@ impl Core {
                 });
             }
             b"#OBJEKT" => {
-                let dimension = self.dim_number(line, &need(1, "dimension number")?)?;
-                let (_, id) = self.sym_of(line, &need(2, "object id")?);
+                let dimension = self.dim_number(line, &need(1, "dimensionsnummer")?)?;
+                let (_, id) = self.sym_of(line, &need(2, "objekt-id")?);
                 let name = self.opt_text(line, fields, 3).unwrap_or_default();
                 self.file.objects.push(Object {
                     dimension,
@@ -2291,8 +2289,8 @@ impl Core {
             }
             b"#IB" | b"#UB" | b"#RES" => {
                 let year = self.year_index(line, fields.get(1), &lbl)?;
-                let (_, account) = self.sym_of(line, &need(2, "account")?);
-                let amount = amount(line, &need(3, "amount")?)?;
+                let (_, account) = self.sym_of(line, &need(2, "konto")?);
+                let amount = amount(line, &need(3, "belopp")?)?;
                 let quantity = match fields.get(4) {
                     Some(f) if f.end > f.start => Some(quantity(line, f)?),
                     _ => None,
@@ -2312,7 +2310,7 @@ impl Core {
             }
             b"#OIB" | b"#OUB" => {
                 let year = self.year_index(line, fields.get(1), &lbl)?;
-                let (_, account) = self.sym_of(line, &need(2, "account")?);
+                let (_, account) = self.sym_of(line, &need(2, "konto")?);
                 let (objects, i) = self.optional_list(line, fields, 3)?;
                 let amount = amount(line, &need(i, "amount")?)?;
                 let quantity = match fields.get(i + 1) {
@@ -2340,12 +2338,12 @@ impl Core {
                 let period = Period::parse(&pb).ok_or_else(|| Problem {
                     offset: pf.start as usize,
                     message: format!(
-                        "`{}` is not a period; periods are written YYYYMM",
+                        "`{}` är ingen period; perioder skrivs ÅÅÅÅMM",
                         String::from_utf8_lossy(&pb)
                     ),
                     code: Code::Syntax,
                 })?;
-                let (_, account) = self.sym_of(line, &need(3, "account")?);
+                let (_, account) = self.sym_of(line, &need(3, "konto")?);
                 let (objects, i) = self.optional_list(line, fields, 4)?;
                 let amount = amount(line, &need(i, "amount")?)?;
                 let quantity = match fields.get(i + 1) {
@@ -2363,7 +2361,7 @@ impl Core {
                             ln,
                             col,
                             Code::DateOutsideYear,
-                            format!("period {period} lies outside year {year} ({s} – {e}, #RAR {year}); check the year index or the period"),
+                            format!("perioden {period} ligger utanför år {year} ({s} – {e}, #RAR {year}); kontrollera årsnumret eller perioden"),
                         );
                     }
                 }
@@ -2394,7 +2392,7 @@ impl Core {
                 });
                 return Err(Problem {
                     offset: 0,
-                    message: format!("unknown record {lbl} is kept but not interpreted; no action is needed unless the data matters"),
+                    message: format!("okänd post {lbl} sparas men tolkas inte; ingen åtgärd behövs om inte uppgifterna i den behövs"),
                     code: Code::UnknownRecord,
                 });
             }
@@ -2419,7 +2417,7 @@ impl Core {
         parse_u32(&b).ok_or_else(|| Problem {
             offset: f.start as usize,
             message: format!(
-                "`{}` is not a dimension number",
+                "`{}` är inget dimensionsnummer",
                 String::from_utf8_lossy(&b)
             ),
             code: Code::Syntax,
@@ -2438,7 +2436,7 @@ impl Core {
                 0,
                 0,
                 Code::NotSie,
-                "not a SIE file: the file is empty; export it again from the accounting program"
+                "ingen SIE-fil: filen är tom; exportera den på nytt från bokföringsprogrammet"
                     .to_string(),
             );
             return false;
@@ -2455,7 +2453,7 @@ impl Core {
                     ln,
                     0,
                     Code::Structure,
-                    format!("the file ends inside the voucher opened at line {vline}; the closing `}}` is missing (was the file cut off?)"),
+                    format!("filen slutar inne i verifikationen som öppnades på rad {vline}; avslutande `}}` saknas (har filen kapats?)"),
                 );
                 last = self.finish_voucher();
             }
@@ -2468,7 +2466,7 @@ impl Core {
                 l,
                 1,
                 Code::Checksum,
-                "the file opens a #KSUMMA checksum but has no closing #KSUMMA with the value; the file may be cut off; export it again".to_string(),
+                "filen inleder en kontrollsumma med #KSUMMA men saknar avslutande #KSUMMA med värdet; filen kan vara avkapad; exportera den på nytt".to_string(),
             );
         }
         // Accounts used in rows but never declared.
@@ -2484,9 +2482,9 @@ impl Core {
         for (l, c, id) in undeclared {
             let acc = self.sym(id).clone();
             let msg = if has_chart {
-                format!("account {acc} is used in a voucher row but not declared with #KONTO; add it to the chart of accounts in the exporting program (its name will be missing)")
+                format!("konto {acc} används på en verifikationsrad men deklareras inte med #KONTO; lägg till det i kontoplanen i det exporterande programmet (kontonamnet kommer att saknas)")
             } else {
-                format!("account {acc} is used in a voucher row but the file declares no accounts (#KONTO); names will be missing")
+                format!("konto {acc} används på en verifikationsrad men filen deklarerar inga konton (#KONTO); kontonamnen kommer att saknas")
             };
             self.push_diag(Severity::Warning, l, c, Code::UndeclaredAccount, msg);
         }
@@ -2512,7 +2510,7 @@ impl Core {
             line: 0,
             column: 0,
             message: format!(
-                "{errors} more errors and {warnings} more warnings are not listed (only the first {MAX_DIAGNOSTICS} are); fix the ones above and check again"
+                "ytterligare {errors} fel och {warnings} varningar visas inte (bara de första {MAX_DIAGNOSTICS}); rätta dem ovan och kontrollera igen"
             ),
             code: Code::Syntax,
         });
@@ -2531,11 +2529,11 @@ impl Core {
 fn voucher_name(series: &str, number: &str, line: u32) -> String {
     let s = display_series(series);
     let n = if number.is_empty() {
-        "(no number)"
+        "(utan nummer)"
     } else {
         number
     };
-    format!("{s} {n} (line {line})")
+    format!("{s} {n} (rad {line})")
 }
 
 fn display_series(s: &str) -> String {
@@ -2557,7 +2555,7 @@ fn nonempty(s: String) -> Option<String> {
 fn missing(_line: &[u8], label: &str, what: &str) -> Problem {
     Problem {
         offset: 0,
-        message: format!("{label} lacks its {what} field; the record is skipped"),
+        message: format!("{label} saknar fältet {what}; posten hoppas över"),
         code: Code::MissingField,
     }
 }
@@ -2582,9 +2580,9 @@ fn amount(line: &[u8], f: &Field) -> RecResult<Amount> {
         offset: f.start as usize,
         message: match &e {
             NumberError::TooManyDecimals { .. } => {
-                format!("amount {e}; round it to öre in the exporting program")
+                format!("felaktigt belopp: {e}; avrunda det till hela ören i det exporterande programmet")
             }
-            _ => format!("amount {e}"),
+            _ => format!("felaktigt belopp: {e}"),
         },
         code: match e {
             NumberError::TooManyDecimals { .. } => Code::TooManyDecimals,
@@ -2597,7 +2595,7 @@ fn quantity(line: &[u8], f: &Field) -> RecResult<Quantity> {
     let b = field_bytes(line, f);
     Quantity::parse(&b).map_err(|e| Problem {
         offset: f.start as usize,
-        message: format!("quantity {e}"),
+        message: format!("felaktig kvantitet: {e}"),
         code: Code::Syntax,
     })
 }
@@ -2999,7 +2997,9 @@ mod tests {
         assert!(fast
             .diagnostics
             .iter()
-            .any(|d| d.code == Code::DuplicateVoucher && d.message.contains("number 1 appears")));
+            .any(|d| d.code == Code::DuplicateVoucher
+                && d.message
+                    .contains("verifikationsnummer 1 förekommer två gånger")));
     }
 
     /// Pieces of voucher rows and `#VER` lines, valid and not.

@@ -36,7 +36,7 @@ fn every_file_gives_its_expected_outcome() {
                 assert!(strict.has_errors(), "{n} must be rejected");
                 let d = strict.errors().next().unwrap();
                 assert_eq!(d.code, Code::NotSie, "{n}: {d}");
-                assert!(d.message.contains("not a SIE file"), "{n}: {d}");
+                assert!(d.message.contains("ingen SIE-fil"), "{n}: {d}");
                 assert!(
                     lenient.has_errors(),
                     "{n} must be rejected in lenient mode too"
@@ -54,10 +54,14 @@ fn every_file_gives_its_expected_outcome() {
                 let d = errs[0];
                 assert_eq!(d.code, Code::Unbalanced, "{n}: {d}");
                 assert!(
-                    d.message.contains(&format!("voucher {series} {number} ")),
+                    d.message
+                        .contains(&format!("verifikation {series} {number} ")),
                     "{n}: {d}"
                 );
-                assert!(d.message.contains(&format!("sum to {sum}")), "{n}: {d}");
+                assert!(
+                    d.message.contains(&format!("summerar till {sum}")),
+                    "{n}: {d}"
+                );
                 if let Some(l) = line {
                     assert_eq!(d.line, l, "{n}: {d}");
                 }
@@ -218,7 +222,7 @@ fn checksums_verify_and_catch_a_changed_byte() {
             .errors()
             .find(|d| d.code == Code::Checksum)
             .unwrap_or_else(|| panic!("{n}: changed byte not detected"));
-        assert!(d.message.contains("checksum mismatch"), "{d}");
+        assert!(d.message.contains("kontrollsumman stämmer inte"), "{d}");
         assert!(d.line > 1);
     }
     // The Norstedts files and Sie1.se.

@@ -60,7 +60,7 @@ fn too_many_decimals_is_an_error_with_column() {
     assert_eq!((d[0].line, d[0].column), (9, 16));
     assert_eq!(
         d[0].to_string(),
-        "t.se:9:16: error: amount `1.005` has 3 decimals; amounts have at most two (öre); round it to öre in the exporting program"
+        "t.se:9:16: error: felaktigt belopp: `1.005` har 3 decimaler; belopp har högst två (öre); avrunda det till hela ören i det exporterande programmet"
     );
     // The damaged voucher is not also reported as unbalanced.
     assert!(!r.diagnostics.iter().any(|d| d.code == Code::Unbalanced));
@@ -116,8 +116,8 @@ fn unbalanced_voucher_strict_and_lenient() {
     assert_eq!(codes(&strict), vec![(Severity::Error, Code::Unbalanced, 7)]);
     assert!(strict.diagnostics[0]
         .message
-        .contains("voucher B 3 (line 7)"));
-    assert!(strict.diagnostics[0].message.contains("sum to 0.01"));
+        .contains("verifikation B 3 (rad 7)"));
+    assert!(strict.diagnostics[0].message.contains("summerar till 0.01"));
     let lenient = parse(text.as_bytes(), &ParseOptions::new("t.se").lenient());
     assert_eq!(
         codes(&lenient),
@@ -141,7 +141,7 @@ fn checks_dates_accounts_duplicates() {
             (Severity::Warning, Code::UndeclaredAccount, 10),
         ]
     );
-    assert!(r.diagnostics[2].message.contains("account 9999"));
+    assert!(r.diagnostics[2].message.contains("konto 9999"));
     assert!(!r.has_errors());
 }
 
@@ -181,7 +181,7 @@ fn encodings_are_detected() {
 fn not_sie_and_garbage_never_panic() {
     let r = p("<html><body>404</body></html>");
     assert_eq!(codes(&r), vec![(Severity::Error, Code::NotSie, 1)]);
-    assert!(r.diagnostics[0].message.starts_with("not a SIE file"));
+    assert!(r.diagnostics[0].message.starts_with("ingen SIE-fil"));
     let r = p("");
     assert_eq!(r.diagnostics[0].code, Code::NotSie);
     for junk in [
@@ -207,7 +207,7 @@ fn file_cut_off_inside_a_voucher() {
     let r = p(&text);
     assert!(r
         .errors()
-        .any(|d| d.code == Code::Structure && d.message.contains("line 7")));
+        .any(|d| d.code == Code::Structure && d.message.contains("rad 7")));
     assert_eq!(r.file.vouchers.len(), 1);
 }
 
@@ -292,9 +292,9 @@ fn row_dates_and_periods_outside_the_year_are_warned() {
             (Severity::Warning, Code::DateOutsideYear, 11),
         ]
     );
-    assert!(r.diagnostics[0].message.contains("period 202212"));
+    assert!(r.diagnostics[0].message.contains("perioden 202212"));
     assert_eq!(r.diagnostics[0].column, 11);
-    assert!(r.diagnostics[1].message.contains("row date 2022-01-01"));
+    assert!(r.diagnostics[1].message.contains("raddatumet 2022-01-01"));
 }
 
 #[test]
@@ -308,7 +308,7 @@ fn diagnostics_are_capped_but_counted() {
     let last = r.diagnostics.last().unwrap();
     assert!(
         last.message
-            .starts_with("50 more errors and 0 more warnings"),
+            .starts_with("ytterligare 50 fel och 0 varningar"),
         "{last}"
     );
     assert!(last.is_error());
