@@ -213,6 +213,44 @@ fn every_seed_figure_is_printed_in_its_row() {
 }
 
 #[test]
+fn column_headers_break_between_words() {
+    // "S:a budget 2023" in a narrow column breaks as "S:a / budget / 2023", not as
+    // "S:a bud-/get 2023": only a word wider than its column ("Ombudgetering") is
+    // hyphenated.
+    let text = flat(&pages(report_pdf()).join("\n"));
+    let mut checked = 0;
+    for table in &example().tables {
+        for column in &table.columns {
+            let words = column.label.split(' ');
+            // Words of letters that fit a column (the longest, "Avvikelse", does).
+            let short = |w: &&str| w.chars().all(char::is_alphabetic) && w.chars().count() <= 9;
+            for word in words.filter(short) {
+                let chars: Vec<char> = word.chars().collect();
+                for k in 1..chars.len() {
+                    // Typst marks a hyphenation point with a soft hyphen; pdf-extract keeps
+                    // it, with spaces around it ("bud \u{ad} get"). The word starts after a
+                    // space ("Ombud-getering" may be hyphenated).
+                    let (head, tail): (String, String) =
+                        (chars[..k].iter().collect(), chars[k..].iter().collect());
+                    for hyphen in ["-", "\u{AD}", "\u{2010}"] {
+                        for (before, after) in [("", ""), ("", " "), (" ", " ")] {
+                            let split = format!(" {head}{before}{hyphen}{after}{tail}");
+                            assert!(
+                                !text.contains(&split),
+                                "header word {word:?} printed as {split:?}"
+                            );
+                        }
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 10, "only {checked} header words checked");
+    assert!(text.contains("S:a budget 2023"));
+}
+
+#[test]
 fn text_figures_are_printed_with_a_true_minus() {
     let text = flat(&pages(report_pdf()).join("\n"));
     let seed = seed();
