@@ -84,7 +84,7 @@ pub struct Diagnostic {
     pub line: u32,
     /// 1-based column in characters (0 when not tied to a column).
     pub column: u32,
-    /// What is wrong and what the user can do, in English.
+    /// What is wrong and what the user can do, in Swedish (the language of the interface).
     pub message: String,
     /// Stable code.
     pub code: Code,
