@@ -5,6 +5,7 @@ mod package_cmd;
 mod sie_cmd;
 mod starter;
 
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -77,11 +78,82 @@ fn swedish(command: clap::Command) -> clap::Command {
     command.mut_subcommands(swedish)
 }
 
+/// A context value of a command-line error as text.
+fn context_text(e: &clap::Error, kind: ContextKind) -> String {
+    match e.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        Some(ContextValue::StyledStr(s)) => s.to_string(),
+        Some(ContextValue::StyledStrs(v)) => v
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(ContextValue::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The message of a command-line usage error in Swedish, with the usage line; `None` for
+/// help and version output and for the kinds of error without a Swedish text here (clap
+/// prints those itself, in English).
+fn swedish_usage_error(e: &clap::Error) -> Option<String> {
+    let text = |kind| context_text(e, kind);
+    let message = match e.kind() {
+        ErrorKind::UnknownArgument => format!("okänt argument '{}'", text(ContextKind::InvalidArg)),
+        ErrorKind::InvalidSubcommand => {
+            format!("okänt kommando '{}'", text(ContextKind::InvalidSubcommand))
+        }
+        ErrorKind::InvalidValue => format!(
+            "ogiltigt värde '{}' för {}; möjliga värden: {}",
+            text(ContextKind::InvalidValue),
+            text(ContextKind::InvalidArg),
+            text(ContextKind::ValidValue)
+        ),
+        ErrorKind::ValueValidation => format!(
+            "ogiltigt värde '{}' för {}",
+            text(ContextKind::InvalidValue),
+            text(ContextKind::InvalidArg)
+        ),
+        ErrorKind::MissingRequiredArgument => {
+            format!(
+                "obligatoriskt argument saknas: {}",
+                text(ContextKind::InvalidArg)
+            )
+        }
+        ErrorKind::ArgumentConflict => format!(
+            "{} kan inte användas tillsammans med {}",
+            text(ContextKind::InvalidArg),
+            text(ContextKind::PriorArg)
+        ),
+        ErrorKind::MissingSubcommand => "ett kommando saknas".to_string(),
+        _ => return None,
+    };
+    let usage = text(ContextKind::Usage).replacen("Usage:", "Användning:", 1);
+    let usage = if usage.is_empty() {
+        String::new()
+    } else {
+        format!("\n\n{usage}")
+    };
+    Some(format!(
+        "delar: fel: {message}{usage}\n\nHjälp: lägg till --help efter kommandot."
+    ))
+}
+
 fn main() -> ExitCode {
-    let matches = swedish(Cli::command()).get_matches();
-    let cli = match Cli::from_arg_matches(&matches) {
+    let parsed = swedish(Cli::command())
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
-        Err(e) => e.exit(),
+        Err(e) => match swedish_usage_error(&e) {
+            Some(text) => {
+                eprintln!("{text}");
+                return ExitCode::from(2);
+            }
+            // Help and version (printed as asked), and errors without a Swedish text.
+            None => e.exit(),
+        },
     };
     let result = match cli.command {
         Command::Report(args) => package_cmd::report(args),

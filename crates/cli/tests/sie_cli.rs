@@ -247,3 +247,41 @@ fn output_cut_short_by_the_reader_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn help_and_usage_errors_are_swedish() {
+    let (code, out, _) = delar(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Användning: delar <KOMMANDO>"), "{out}");
+    assert!(
+        out.contains("Kommandon:") && out.contains("Flaggor:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Läs, kontrollera och konvertera SIE-filer"),
+        "{out}"
+    );
+    let (code, out, _) = delar(&["sie", "balances", "--help"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("Argument:") && out.contains("Årsnummer"),
+        "{out}"
+    );
+    // A usage error: exit status 2, what is wrong, the usage line.
+    let (code, _, err) = delar(&["sie", "check"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("delar: fel: obligatoriskt argument saknas: <FILER>"),
+        "{err}"
+    );
+    assert!(err.contains("Användning: delar sie check"), "{err}");
+    let (code, _, err) = delar(&["sie", "balances", "x.se", "--format", "xml"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("ogiltigt värde 'xml'") && err.contains("csv, json"),
+        "{err}"
+    );
+    let (code, _, err) = delar(&["--bogus"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("okänt argument '--bogus'"), "{err}");
+}
