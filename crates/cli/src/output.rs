@@ -14,12 +14,12 @@ use std::path::{Path, PathBuf};
 /// Returns the final paths in the order given.
 pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>> {
     fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
+        .with_context(|| format!("kan inte skapa utdatamappen {}", dir.display()))?;
     for (name, _) in files {
         let target = dir.join(name);
         if target.is_dir() {
             anyhow::bail!(
-                "{} is a folder; move it away or choose another output folder",
+                "{} är en mapp; flytta undan den eller välj en annan utdatamapp",
                 target.display()
             );
         }
@@ -38,19 +38,22 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>
         }
         let mut tmp = builder
             .tempfile_in(dir)
-            .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+            .with_context(|| format!("kan inte skapa en tillfällig fil i {}", dir.display()))?;
         tmp.write_all(contents)
             .and_then(|()| tmp.as_file().sync_all())
-            .with_context(|| format!("cannot write {}", target.display()))?;
+            .with_context(|| format!("kan inte skriva {}", target.display()))?;
         staged.push((tmp, target));
     }
     // Every file is complete: move them into place. `NamedTempFile` removes any file
     // that was not persisted when it is dropped (on error).
     let mut written = Vec::with_capacity(staged.len());
     for (tmp, target) in staged {
-        tmp.persist(&target)
-            .map_err(|e| e.error)
-            .with_context(|| format!("cannot move the finished file to {}", target.display()))?;
+        tmp.persist(&target).map_err(|e| e.error).with_context(|| {
+            format!(
+                "kan inte flytta den färdiga filen till {}",
+                target.display()
+            )
+        })?;
         written.push(target);
     }
     Ok(written)
