@@ -53,7 +53,7 @@ const DATA_PATH: &str = "/data.json";
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
     /// The template did not compile or lay out; the diagnostics point into the template.
-    #[error("the PDF template {template} failed:\n{}", list(.diagnostics))]
+    #[error("PDF-mallen {template} gick inte att sätta:\n{}", list(.diagnostics))]
     Compile {
         /// The template's file name, e.g. `report.typ`.
         template: &'static str,
@@ -61,7 +61,7 @@ pub enum PdfError {
         diagnostics: Vec<Diagnostic>,
     },
     /// The laid-out document could not be written as PDF (e.g. it breaks PDF/A-2b).
-    #[error("writing the PDF from {template} failed:\n{}", list(.diagnostics))]
+    #[error("PDF-filen från {template} gick inte att skriva:\n{}", list(.diagnostics))]
     Export {
         /// The template's file name.
         template: &'static str,
