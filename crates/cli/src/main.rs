@@ -38,6 +38,16 @@ enum Command {
     Sie(sie_cmd::SieArgs),
 }
 
+/// A flag `-{short}, --{name}` under the Swedish options heading.
+fn flag(name: &'static str, short: char, action: clap::ArgAction, help: &'static str) -> clap::Arg {
+    clap::Arg::new(name)
+        .short(short)
+        .long(name)
+        .action(action)
+        .help(help)
+        .help_heading("Flaggor")
+}
+
 /// `command` and its subcommands with Swedish headings, usage line and help and version
 /// flags (clap writes English ones by default).
 fn swedish(command: clap::Command) -> clap::Command {
@@ -57,23 +67,14 @@ fn swedish(command: clap::Command) -> clap::Command {
             };
             a.help_heading(heading)
         })
-        .arg(
-            clap::Arg::new("help")
-                .short('h')
-                .long("help")
-                .action(clap::ArgAction::Help)
-                .help("Visa hjälpen")
-                .help_heading("Flaggor"),
-        );
+        .arg(flag("help", 'h', clap::ArgAction::Help, "Visa hjälpen"));
     if has_version {
-        command = command.arg(
-            clap::Arg::new("version")
-                .short('V')
-                .long("version")
-                .action(clap::ArgAction::Version)
-                .help("Visa versionen")
-                .help_heading("Flaggor"),
-        );
+        command = command.arg(flag(
+            "version",
+            'V',
+            clap::ArgAction::Version,
+            "Visa versionen",
+        ));
     }
     command.mut_subcommands(swedish)
 }

@@ -1,10 +1,30 @@
-//! The interner's table of short texts (up to seven bytes: most account numbers and object
-//! ids), keyed by the text packed into a `u64`. Open addressing with linear probing, kept at
-//! most half full, so a lookup is a multiply, a shift and usually one compare; each entry also
-//! carries a flag the parser uses to note an account's first use.
+//! The interner's tables of short texts (account numbers, object ids, series), keyed by the
+//! text packed into an integer: up to 7 bytes in a `u64`, up to 15 in a `u128`, the length
+//! in the top byte. Open addressing with linear probing, kept at most half full, so a
+//! lookup is a multiply, a shift and usually one compare; each entry also carries a flag the
+//! parser uses to note an account's first use.
 
-/// Packs a text of up to seven bytes with its length into a key (distinct texts, distinct
-/// keys: the length sits in the top byte).
+/// A key: a text packed with its length (distinct texts, distinct keys).
+pub(crate) trait Key: Copy + Eq + Default {
+    /// A well-mixed 64-bit hash whose top bits index the table.
+    fn hash(self) -> u64;
+}
+
+impl Key for u64 {
+    #[inline(always)]
+    fn hash(self) -> u64 {
+        self.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+}
+
+impl Key for u128 {
+    #[inline(always)]
+    fn hash(self) -> u64 {
+        (self as u64 ^ (self >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+}
+
+/// Packs a text of up to seven bytes (little-endian in `bytes_le`) with its length.
 #[inline(always)]
 pub(crate) fn short_key(bytes_le: u64, len: usize) -> u64 {
     debug_assert!(len <= 7);
@@ -13,27 +33,21 @@ pub(crate) fn short_key(bytes_le: u64, len: usize) -> u64 {
 
 /// One entry: the key, the symbol id (`u32::MAX` for a free entry) and a flag.
 #[derive(Clone, Copy)]
-struct Entry {
-    key: u64,
+struct Entry<K> {
+    key: K,
     id: u32,
     flag: bool,
 }
 
-const FREE: Entry = Entry {
-    key: 0,
-    id: u32::MAX,
-    flag: false,
-};
-
-/// A map from short keys to symbol ids.
-pub(crate) struct ShortTable {
-    entries: Box<[Entry]>,
-    /// `64 - log2(entries.len())`: the hash is the top bits of a multiplication.
+/// A map from keys to symbol ids.
+pub(crate) struct KeyTable<K> {
+    entries: Box<[Entry<K>]>,
+    /// `64 - log2(entries.len())`: the hash's top bits are the home index.
     shift: u32,
     len: usize,
 }
 
-/// Where a lookup ended: the entry's index, and whether the key was there.
+/// Where a lookup ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Found {
     /// The key is at this index.
@@ -42,31 +56,31 @@ pub(crate) enum Found {
     Free(usize),
 }
 
-impl Default for ShortTable {
+impl<K: Key> Default for KeyTable<K> {
     fn default() -> Self {
-        ShortTable::with_bits(11)
+        KeyTable::with_bits(11)
     }
 }
 
-impl ShortTable {
-    fn with_bits(bits: u32) -> ShortTable {
-        ShortTable {
-            entries: vec![FREE; 1 << bits].into_boxed_slice(),
+impl<K: Key> KeyTable<K> {
+    fn with_bits(bits: u32) -> KeyTable<K> {
+        let free = Entry {
+            key: K::default(),
+            id: u32::MAX,
+            flag: false,
+        };
+        KeyTable {
+            entries: vec![free; 1 << bits].into_boxed_slice(),
             shift: 64 - bits,
             len: 0,
         }
     }
 
-    #[inline(always)]
-    fn home(&self, key: u64) -> usize {
-        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
-    }
-
     /// Looks `key` up.
     #[inline(always)]
-    pub(crate) fn find(&self, key: u64) -> Found {
+    pub(crate) fn find(&self, key: K) -> Found {
         let mask = self.entries.len() - 1;
-        let mut i = self.home(key);
+        let mut i = (key.hash() >> self.shift) as usize;
         loop {
             let e = &self.entries[i];
             if e.id == u32::MAX {
@@ -79,7 +93,7 @@ impl ShortTable {
         }
     }
 
-    /// The id at index `i` (from [`ShortTable::find`]).
+    /// The id at index `i` (from [`KeyTable::find`]).
     #[inline(always)]
     pub(crate) fn id(&self, i: usize) -> u32 {
         self.entries[i].id
@@ -91,9 +105,9 @@ impl ShortTable {
         &mut self.entries[i].flag
     }
 
-    /// Puts `key` with `id` at the free index `i` from [`ShortTable::find`]; returns the
+    /// Puts `key` with `id` at the free index `i` from [`KeyTable::find`]; returns the
     /// key's index afterwards (the table may have grown).
-    pub(crate) fn insert_at(&mut self, i: usize, key: u64, id: u32) -> usize {
+    pub(crate) fn insert_at(&mut self, i: usize, key: K, id: u32) -> usize {
         debug_assert!(id != u32::MAX && self.entries[i].id == u32::MAX);
         self.entries[i] = Entry {
             key,
@@ -105,7 +119,7 @@ impl ShortTable {
             return i;
         }
         let bits = 64 - self.shift + 1;
-        let old = std::mem::replace(self, ShortTable::with_bits(bits));
+        let old = std::mem::replace(self, KeyTable::with_bits(bits));
         self.len = old.len;
         for e in old.entries.iter().filter(|e| e.id != u32::MAX) {
             match self.find(e.key) {
@@ -137,27 +151,16 @@ mod tests {
         assert_ne!(short_key(u64::from(b'7'), 1), short_key(0x3730, 2));
     }
 
-    #[test]
-    fn finds_what_was_inserted_across_growth() {
-        let mut t = ShortTable::default();
+    /// Inserts `keys` (distinct), flags every third, and finds them all again.
+    fn check<K: Key + std::hash::Hash + std::fmt::Debug>(keys: &[K]) {
+        let mut t = KeyTable::<K>::default();
         let mut reference = HashMap::new();
         let mut flagged = Vec::new();
-        // Keys that look like account numbers and object ids, the empty text (key 0), and
-        // keys that share their home index.
-        let mut keys: Vec<u64> = (0..5000u64)
-            .map(|n| {
-                let text = n.to_string();
-                let mut raw = [0u8; 8];
-                raw[..text.len()].copy_from_slice(text.as_bytes());
-                short_key(u64::from_le_bytes(raw), text.len())
-            })
-            .collect();
-        keys.push(short_key(0, 0));
         for (id, &k) in keys.iter().enumerate() {
             let id = id as u32;
             let i = match t.find(k) {
                 Found::Free(i) => t.insert_at(i, k, id),
-                Found::At(_) => panic!("{k:x} found before it was inserted"),
+                Found::At(_) => panic!("{k:?} found before it was inserted"),
             };
             assert_eq!(t.id(i), id);
             reference.insert(k, id);
@@ -172,14 +175,37 @@ mod tests {
             match t.find(k) {
                 Found::At(i) => {
                     assert_eq!(t.id(i), id);
-                    assert_eq!(*t.flag(i), flagged.contains(&k), "{k:x}");
+                    assert_eq!(*t.flag(i), flagged.contains(&k), "{k:?}");
                 }
-                Found::Free(_) => panic!("{k:x} lost"),
+                Found::Free(_) => panic!("{k:?} lost"),
             }
         }
-        assert!(matches!(
-            t.find(short_key(0x39_39_39_39_39_39, 6)),
-            Found::Free(_)
-        ));
+    }
+
+    #[test]
+    fn finds_what_was_inserted_across_growth() {
+        // Keys that look like account numbers and object ids, and the empty text (key 0,
+        // which is also what a free entry holds).
+        let texts: Vec<String> = (0..5000u64).map(|n| n.to_string()).collect();
+        let mut short: Vec<u64> = texts
+            .iter()
+            .map(|t| {
+                let mut raw = [0u8; 8];
+                raw[..t.len()].copy_from_slice(t.as_bytes());
+                short_key(u64::from_le_bytes(raw), t.len())
+            })
+            .collect();
+        short.push(short_key(0, 0));
+        check(&short);
+        let medium: Vec<u128> = texts
+            .iter()
+            .map(|t| {
+                let t = format!("P-{t:0>6}");
+                let mut raw = [0u8; 16];
+                raw[..t.len()].copy_from_slice(t.as_bytes());
+                u128::from_le_bytes(raw) | ((t.len() as u128) << 120)
+            })
+            .collect();
+        check(&medium);
     }
 }

@@ -4,7 +4,7 @@ use crate::amount::{Amount, NumberError, Quantity};
 use crate::date::{Date, Period};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::encoding::{self, Encoding};
-use crate::intern::{short_key, Found, ShortTable};
+use crate::intern::{short_key, Found, KeyTable};
 use crate::model::*;
 use crate::scan::{Classes, Mask};
 use crate::vouchers::{pack_date, unpack_date, Head, Pair, Row, NO_TEXT};
@@ -448,16 +448,13 @@ impl TokenWriter<'_> {
     }
 }
 
-/// log2 of the interner's direct-mapped cache size.
-const CACHE_BITS: u32 = 11;
-
 /// Where [`Core::intern_small`] found a text.
 #[derive(Clone, Copy)]
 enum Slot {
     /// In the table of texts of up to 7 bytes, at this index.
     Short(usize),
-    /// In the cache of texts of 8 to 15 bytes, at this index.
-    Long(usize),
+    /// In the table of texts of 8 to 15 bytes, at this index.
+    Medium(usize),
     /// In neither (16 bytes or more).
     None,
 }
@@ -492,14 +489,11 @@ pub(crate) struct Core {
     pub(crate) file: SieFile,
     pub(crate) diags: Vec<Diagnostic>,
     interner: FxHashMap<Box<[u8]>, u32>,
-    /// Interned texts of 8 to 15 bytes, keyed by bytes and length packed in a u128.
-    small: FxHashMap<u128, u32>,
-    /// Direct-mapped cache in front of `small` for texts of 8 to 15 bytes: (key, symbol id,
-    /// whether the first use of the symbol as an account is recorded).
-    cache: Box<[(u128, u32, bool); 1 << CACHE_BITS]>,
+    /// Interned texts of 8 to 15 bytes, with the same flag as `short`.
+    medium: KeyTable<u128>,
     /// Interned texts of up to 7 bytes (most account numbers and object ids), each with the
     /// flag that the first use of the symbol as an account is recorded.
-    short: ShortTable,
+    short: KeyTable<u64>,
 
     info: Vec<SymInfo>,
     account_index: FxHashMap<u32, usize>,
@@ -820,12 +814,8 @@ impl Core {
             file: SieFile::default(),
             diags: Vec::new(),
             interner: FxHashMap::default(),
-            small: FxHashMap::default(),
-            cache: vec![(0, u32::MAX, false); 1 << CACHE_BITS]
-                .into_boxed_slice()
-                .try_into()
-                .unwrap_or_else(|_| unreachable!("the length is the array's")),
-            short: ShortTable::default(),
+            medium: KeyTable::default(),
+            short: KeyTable::default(),
 
             info: Vec::new(),
             account_index: FxHashMap::default(),
@@ -950,7 +940,7 @@ impl Core {
         };
         let seen = match slot {
             Slot::Short(k) => Some(self.short.flag(k)),
-            Slot::Long(k) => Some(&mut self.cache[k].2),
+            Slot::Medium(k) => Some(self.medium.flag(k)),
             Slot::None => None,
         };
         if let Some(seen) = seen {
@@ -982,25 +972,11 @@ impl Core {
                 }
             };
         }
-        // A direct-mapped cache in front of the map: one compare on a hit.
-        let h = (key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let slot = (h >> (64 - CACHE_BITS)) as usize;
-        let (ck, cid, _) = self.cache[slot];
-        if ck == key && cid != u32::MAX {
-            return (cid, Slot::Long(slot));
-        }
-        let id = self.intern_by_key(key, bytes);
-        self.cache[slot] = (key, id, false);
-        (id, Slot::Long(slot))
-    }
-
-    fn intern_by_key(&mut self, key: u128, bytes: &[u8]) -> u32 {
-        match self.small.get(&key) {
-            Some(&id) => id,
-            None => {
+        match self.medium.find(key) {
+            Found::At(i) => (self.medium.id(i), Slot::Medium(i)),
+            Found::Free(i) => {
                 let id = self.new_sym(bytes);
-                self.small.insert(key, id);
-                id
+                (id, Slot::Medium(self.medium.insert_at(i, key, id)))
             }
         }
     }
