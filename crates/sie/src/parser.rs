@@ -327,8 +327,8 @@ struct Checksum {
     opened: bool,
     open_line: u32,
     hasher: crc32fast::Hasher,
-    /// Content not hashed yet: `buf[..pos]`. The 16 bytes of slack after [`CRC_BLOCK`] let
-    /// short tokens be copied as one fixed-size 16-byte move.
+    /// Content not hashed yet: `buf[..pos]`. The [`CRC_SLACK`] bytes after [`CRC_BLOCK`]
+    /// hold one line of the hot path, copied 16 bytes at a time.
     buf: Box<[u8]>,
     pos: usize,
     /// Scratch for records read by the general path.
@@ -376,31 +376,9 @@ impl Checksum {
         TokenWriter { region, k: 0 }
     }
 
-    /// Appends `line[start..end]`.
-    #[inline(always)]
-    fn push(&mut self, line: &[u8], start: usize, end: usize) {
-        let len = end - start;
-        if len <= 16 && self.pos <= CRC_BLOCK {
-            if let Some(src) = line.get(start..start + 16) {
-                // Copies 16 bytes (a constant size, no call); only `len` of them count.
-                self.buf[self.pos..self.pos + 16].copy_from_slice(src);
-                self.pos += len;
-                return;
-            }
-            // Near the end of the line: a short loop instead of a call.
-            for (d, &b) in self.buf[self.pos..self.pos + len]
-                .iter_mut()
-                .zip(&line[start..end])
-            {
-                *d = b;
-            }
-            self.pos += len;
-            return;
-        }
-        self.push_slow(&line[start..end]);
-    }
-
-    fn push_slow(&mut self, bytes: &[u8]) {
+    /// Appends `bytes` (records read by the general path; the hot path uses
+    /// [`Checksum::line_writer`]).
+    fn push(&mut self, bytes: &[u8]) {
         if self.pos + bytes.len() > self.buf.len() {
             self.flush();
         }
@@ -1677,7 +1655,7 @@ impl Core {
             .all(|f| !f.escaped && matches!(f.kind, Kind::Word | Kind::Quoted))
         {
             for f in fields {
-                self.ksumma.push(line, f.start as usize, f.end as usize);
+                self.ksumma.push(&line[f.start as usize..f.end as usize]);
             }
             self.ksumma.flush_if_full();
             return;
@@ -1685,7 +1663,7 @@ impl Core {
         let mut scratch = std::mem::take(&mut self.ksumma.scratch);
         scratch.clear();
         checksum_content(line, fields, &mut scratch);
-        self.ksumma.push_slow(&scratch);
+        self.ksumma.push(&scratch);
         self.ksumma.scratch = scratch;
         self.ksumma.flush_if_full();
     }
@@ -2632,20 +2610,13 @@ fn skip_ws(line: &[u8], mut i: usize) -> usize {
     i
 }
 
-#[inline(always)]
-fn skip_space(line: &[u8], i: &mut usize) {
-    while *i < line.len() && CLASS[line[*i] as usize] == SPACE {
-        *i += 1;
-    }
-}
-
 /// Splits a line of plain tokens only (words without quotes or braces, quoted texts without
 /// backslashes), as [`split`] would; false (with `out` in any state) for anything else.
 fn fast_split(line: &[u8], out: &mut Vec<Field>) -> bool {
     out.clear();
     let mut i = 0;
     loop {
-        skip_space(line, &mut i);
+        i = skip_ws(line, i);
         if i >= line.len() {
             return true;
         }
@@ -2666,7 +2637,7 @@ fn fast_split(line: &[u8], out: &mut Vec<Field>) -> bool {
 /// else (`{`, `}`, escapes), leaving the decision to the general path.
 #[inline(always)]
 fn simple_token(line: &[u8], i: &mut usize) -> Option<(usize, usize, bool)> {
-    skip_space(line, i);
+    *i = skip_ws(line, *i);
     let n = line.len();
     if *i >= n {
         return None;

@@ -332,9 +332,7 @@ impl Vouchers {
         if id == NO_TEXT {
             return None;
         }
-        let k = id as usize;
-        let bytes = self.texts.get(self.text_ends[k - 1]..self.text_ends[k])?;
-        std::str::from_utf8(bytes).ok()
+        std::str::from_utf8(self.text_bytes(id)).ok()
     }
 
     /// The bytes (UTF-8) of text `id`; empty for [`NO_TEXT`].
