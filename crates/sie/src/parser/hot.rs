@@ -518,7 +518,7 @@ impl Core {
                 .remember(pad, list_open, list_close, objects, &pairs, n);
             objects
         };
-        self.records += 1;
+        self.stats.hot_rows += 1;
         if self.ksumma.active {
             let mut w = self.ksumma.line_writer();
             w.token(pad, lead, lead + label_len);
@@ -554,7 +554,7 @@ impl Core {
             line: self.line_no,
             date: pack_date(date),
         };
-        self.push_row(row);
+        self.push_row(row, lead as u32 + 1);
         true
     }
 
@@ -605,7 +605,7 @@ impl Core {
             }
         };
         // Commit.
-        self.records += 1;
+        self.stats.hot_vers += 1;
         if self.ksumma.active {
             let mut w = self.ksumma.line_writer();
             w.token(pad, lead, lead + 4);

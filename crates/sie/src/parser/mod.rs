@@ -17,7 +17,7 @@ use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::encoding::{self, Encoding};
 use crate::intern::{short_key, Found, KeyTable};
 use crate::model::*;
-use crate::{ParseOptions, Parsed};
+use crate::{ParseOptions, Parsed, ReadStats};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 
@@ -90,13 +90,15 @@ pub(crate) struct Core {
     pair_scratch: Vec<(u32, u32)>,
     state: VerState,
     damaged: bool,
-    /// The last row was an `#RTRANS` whose `#TRANS` copy may follow.
-    after_added: bool,
+    /// The last row stored is an `#RTRANS` whose `#TRANS` copy may follow: the column of its
+    /// label.
+    added: Option<u32>,
     ksumma: Checksum,
     fields: Vec<Field>,
     inner: Vec<Field>,
     pub(crate) line_no: u32,
-    pub(crate) records: u64,
+    /// Lines read by each path.
+    pub(crate) stats: ReadStats,
     seen_record: bool,
     not_sie: bool,
     /// Errors and warnings not listed after [`MAX_DIAGNOSTICS`].
@@ -139,12 +141,12 @@ impl Core {
             prev_list: PrevList::default(),
             state: VerState::None,
             damaged: false,
-            after_added: false,
+            added: None,
             ksumma: Checksum::default(),
             fields: Vec::with_capacity(16),
             inner: Vec::with_capacity(8),
             line_no: 0,
-            records: 0,
+            stats: ReadStats::default(),
             seen_record: false,
             not_sie: false,
             suppressed: (0, 0),
@@ -457,7 +459,6 @@ impl Core {
         fields: &[Field],
         split_err: Option<SplitError>,
     ) -> bool {
-        self.records += 1;
         let label_f = fields[0];
         let label_raw = &line[label_f.start as usize..label_f.end as usize];
         let upper;
@@ -467,6 +468,11 @@ impl Core {
         } else {
             label_raw
         };
+        match label {
+            b"#TRANS" | b"#RTRANS" | b"#BTRANS" => self.stats.general_rows += 1,
+            b"#VER" => self.stats.general_vers += 1,
+            _ => {}
+        }
         if let Some(e) = split_err {
             if e.fatal {
                 let p = Problem {
@@ -676,6 +682,7 @@ impl Core {
             file: self.file,
             diagnostics: self.diags,
             encoding: self.encoding,
+            stats: self.stats,
         }
     }
 }
