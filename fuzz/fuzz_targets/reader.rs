@@ -65,7 +65,7 @@ fn corrections(data: &[u8]) -> (String, String) {
     let head = "#FLAGGA 0\n#SIETYP 4\n#RAR 0 20260101 20261231\n#KONTO 1910 \"Kassa\"\n#KONTO 1920 \"Plusgiro\"\n#KONTO 1930 \"Bank\"\n#KONTO 3010 \"Intakter\"\n#KONTO 6250 \"Porto\"\n#KONTO 1799 \"Fordringar\"\n";
     let (mut with, mut without) = (head.to_string(), head.to_string());
     let mut number = 0;
-    for (k, voucher) in data.chunks(16).enumerate().take(16) {
+    for (k, voucher) in data.chunks(16).enumerate().take(64) {
         number += 1;
         let day = 1 + (k % 28);
         let date = format!("202605{day:02}");
