@@ -3,8 +3,8 @@
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand, ValueEnum};
 use delar_sie::{
-    BalanceRow, BalanceSource, Diagnostic, ParseOptions, Parsed, SieFile, SieReader, SieType,
-    TransAggregator, VoucherRef,
+    BalanceRow, BalanceSource, Diagnostic, ParseOptions, Parsed, RowKind, SieFile, SieReader,
+    SieType, TransAggregator, VoucherRef,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fmt::Write as _;
@@ -216,10 +216,14 @@ fn check(files: &[PathBuf], lenient: bool) -> anyhow::Result<ExitCode> {
     for path in files {
         let shown = path.display().to_string();
         let mut vouchers = 0usize;
+        let mut corrected = 0usize;
         let mut rows = 0usize;
         let parsed = match stream(path, lenient, |_, v| {
             vouchers += 1;
             rows += v.row_count();
+            if v.rows().any(|r| r.kind() != RowKind::Normal) {
+                corrected += 1;
+            }
         }) {
             Ok(p) => p,
             Err(e) => {
@@ -250,9 +254,16 @@ fn check(files: &[PathBuf], lenient: bool) -> anyhow::Result<ExitCode> {
                         Some(v) => format!("{} {}", p.name, v),
                         None => p.name.clone(),
                     });
+            // Vouchers changed after registration (#RTRANS/#BTRANS rows), so that a
+            // controller sees that the corrections were applied.
+            let corrections = if vouchers > 0 {
+                format!(" (varav {corrected} rättade med #RTRANS/#BTRANS)")
+            } else {
+                String::new()
+            };
             writeln!(
                 out,
-                "{shown}: SIE typ {ty}, {program}, {}: {} konton, {vouchers} verifikationer, {rows} rader, {} periodsaldon, {} periodbudgetar: {}",
+                "{shown}: SIE typ {ty}, {program}, {}: {} konton, {vouchers} verifikationer{corrections}, {rows} rader, {} periodsaldon, {} periodbudgetar: {}",
                 parsed.encoding,
                 f.accounts.len(),
                 f.period_balances.len(),

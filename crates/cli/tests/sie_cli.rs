@@ -15,11 +15,24 @@ fn golden_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/sie"))
 }
 
+/// The SIE files in the exporters' forms of corrected vouchers (`delar-sie`'s tests).
+fn corrections() -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../sie/tests/data/corrections"
+    ))
+}
+
 /// Runs `delar` in the corpus folder; returns (exit code, stdout, stderr).
 fn delar(args: &[&str]) -> (i32, String, String) {
+    delar_in(&corpus(), args)
+}
+
+/// Runs `delar` in `dir`; returns (exit code, stdout, stderr).
+fn delar_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_delar"))
         .args(args)
-        .current_dir(corpus())
+        .current_dir(dir)
         .output()
         .expect("run delar");
     (
@@ -166,7 +179,10 @@ fn convert_to_4_and_json() {
     let (code, out, _) = delar(&["sie", "check", out4.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("SIE typ 4"));
-    assert!(out.contains("295 verifikationer, 1330 rader"), "{out}");
+    assert!(
+        out.contains("295 verifikationer (varav 0 rättade med #RTRANS/#BTRANS), 1330 rader"),
+        "{out}"
+    );
     let a = delar_sie::parse(&bytes, &delar_sie::ParseOptions::new("a"));
     assert_eq!(a.encoding, delar_sie::Encoding::Cp437);
     assert!(a.file.checksum.is_some());
@@ -284,4 +300,48 @@ fn help_and_usage_errors_are_swedish() {
     let (code, _, err) = delar(&["--bogus"]);
     assert_eq!(code, 2);
     assert!(err.contains("okänt argument '--bogus'"), "{err}");
+}
+
+#[test]
+fn corrected_vouchers_pass_check_and_balance_as_the_files_say() {
+    // Fortnox writes the signature on the #RTRANS only; BL Administration the change's date
+    // on it and the voucher's date on the copy. Both are valid, and say how many vouchers
+    // were corrected.
+    let (code, out, _) = delar_in(
+        &corrections(),
+        &["sie", "check", "fortnox.se", "bl.se", "identical.se"],
+    );
+    assert_eq!(code, 0, "{out}");
+    golden("check-corrections.txt", &out);
+    assert!(out.contains("3 verifikationer (varav 2 rättade med #RTRANS/#BTRANS)"));
+    // The balances per account and month equal the file's own #PSALDO records.
+    for file in ["fortnox.se", "bl.se"] {
+        let (code, csv, err) = delar_in(&corrections(), &["sie", "balances", file]);
+        assert_eq!(code, 0, "{err}");
+        let text = std::fs::read_to_string(corrections().join(file)).unwrap();
+        let mut expected: Vec<String> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("#PSALDO 0 "))
+            .map(|rest| {
+                let (period, rest) = rest.split_once(' ').unwrap();
+                let (account, rest) = rest.split_once(' ').unwrap();
+                let (list, amount) = rest.rsplit_once("} ").unwrap();
+                let object = list
+                    .trim_start_matches('{')
+                    .split_whitespace()
+                    .map(|s| s.trim_matches('"'))
+                    .collect::<Vec<_>>()
+                    .join(":");
+                let ore = delar_sie::Amount::parse(amount.as_bytes()).unwrap();
+                format!("{account},{period},{object},{ore}")
+            })
+            .collect();
+        expected.sort();
+        let mut got: Vec<String> = csv.lines().skip(2).map(str::to_string).collect();
+        got.sort();
+        assert_eq!(got, expected, "{file}");
+    }
+    let (code, csv, _) = delar(&["sie", "balances", "BL0001_typ4.SE"]);
+    assert_eq!(code, 0);
+    assert!(csv.lines().any(|l| l == "1920,201001,,1000.00"), "{csv}");
 }

@@ -158,8 +158,10 @@ fn check_amounts(path: &str, file: &delar_sie::SieFile) -> Result<(), LoadError>
 }
 
 /// Turns a read SIE file into postings. SIE 4 (vouchers): each counting row (#TRANS,
-/// #RTRANS) in the month of its own date, else the voucher date; removed rows (#BTRANS)
-/// are skipped. Without vouchers: #PSALDO of year 0, per month, with its objects.
+/// #RTRANS with its copy counted once) in the month of its booking date,
+/// `delar_sie::RowRef::booking_date` (the rule is stated in `delar_sie::vouchers`; `delar sie
+/// balances` uses the same); removed rows (#BTRANS) are skipped. Without vouchers: #PSALDO of
+/// year 0, per month, with its objects.
 pub fn ledger_from_sie(path: &str, file: &delar_sie::SieFile) -> Ledger {
     let mut postings = Vec::new();
     let mut unbalanced = Vec::new();
@@ -187,7 +189,7 @@ pub fn ledger_from_sie(path: &str, file: &delar_sie::SieFile) -> Ledger {
                         removed_rows += 1;
                         continue;
                     }
-                    let date = row.effective_date(&v);
+                    let date = row.booking_date(&v);
                     let amount = row.amount().ore();
                     match numeric_account(row.account()) {
                         Some(account) => postings.push(Posting {

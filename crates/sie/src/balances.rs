@@ -12,7 +12,8 @@ use std::fmt;
 /// Where the balances come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum BalanceSource {
-    /// `#TRANS`/`#RTRANS` rows aggregated per account and month of the voucher date.
+    /// `#TRANS`/`#RTRANS` rows aggregated per account and month of their booking date
+    /// ([`crate::RowRef::booking_date`]; the rule is in [`crate::vouchers`]).
     #[serde(rename = "TRANS")]
     Transactions,
     /// `#PSALDO` rows.
@@ -83,16 +84,21 @@ impl TransAggregator {
         }
     }
 
-    /// Adds the counting rows (normal and added) of `v` when its date is in the year.
+    /// Adds the counting rows (normal and added) of `v` whose booking date
+    /// ([`crate::RowRef::booking_date`], the same rule as the report engine's) is in the
+    /// year, each in the month of that date. A row dated outside the year draws a warning
+    /// from the reader.
     pub fn add(&mut self, v: &VoucherRef<'_>) {
-        if let Some(y) = &self.range {
-            if !y.contains(v.date()) {
-                return;
-            }
+        let in_year = |d| self.range.as_ref().is_none_or(|y| y.contains(d));
+        if in_year(v.date()) {
+            self.vouchers += 1;
         }
-        self.vouchers += 1;
-        let period = v.date().period();
         for r in v.rows().filter(|r| r.kind().counts()) {
+            let date = r.booking_date(v);
+            if !in_year(date) {
+                continue;
+            }
+            let period = date.period();
             let account = r.account_sym();
             *self.totals.entry((account.clone(), period)).or_default() += r.amount();
             for (dimension, id) in r.objects() {
@@ -108,7 +114,7 @@ impl TransAggregator {
         }
     }
 
-    /// Number of vouchers added.
+    /// Number of vouchers added that are dated in the year.
     pub fn voucher_count(&self) -> usize {
         self.vouchers
     }

@@ -51,6 +51,9 @@ pub enum Code {
     Structure,
     /// Text that does not decode in the detected encoding.
     Encoding,
+    /// An `#RTRANS` (added row) without its `#TRANS` copy, or followed by a `#TRANS` that
+    /// differs from it in account, objects or amount (see [`crate::vouchers`]).
+    Correction,
 }
 
 impl Code {
@@ -69,6 +72,7 @@ impl Code {
             Code::DuplicateVoucher => "duplicate-voucher",
             Code::Structure => "structure",
             Code::Encoding => "encoding",
+            Code::Correction => "correction",
         }
     }
 }

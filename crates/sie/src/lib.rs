@@ -79,6 +79,26 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
     /// The encoding the text was decoded with.
     pub encoding: Encoding,
+    /// Which path of the reader read the voucher lines.
+    pub stats: ReadStats,
+}
+
+/// How many voucher rows (`#TRANS`, `#RTRANS`, `#BTRANS`) and `#VER` lines the reader's hot
+/// path took, and how many the general record reader (ARCHITECTURE.md, "The SIE hot path").
+/// Both paths read alike; the general one is several times slower, so a test can use these
+/// counts to check that an exporter's usual lines stay on the hot path. Each line is
+/// counted once, by the path that read it; lines the hot path tried and handed on count for
+/// the general reader. [`parse_without_hot_path`] counts every line for the general reader.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ReadStats {
+    /// Voucher rows read by the hot path.
+    pub hot_rows: u64,
+    /// `#VER` lines read by the hot path.
+    pub hot_vers: u64,
+    /// Voucher rows read by the general reader.
+    pub general_rows: u64,
+    /// `#VER` lines read by the general reader.
+    pub general_vers: u64,
 }
 
 impl Parsed {

@@ -76,6 +76,12 @@ impl<R: BufRead> SieReader<R> {
         &self.core.diags
     }
 
+    /// Which path of the reader read the voucher lines so far (also in
+    /// [`Parsed::stats`] at the end).
+    pub fn stats(&self) -> crate::ReadStats {
+        self.core.stats
+    }
+
     /// The encoding in use.
     pub fn encoding(&self) -> Encoding {
         self.core.encoding

@@ -4,6 +4,30 @@
 //!
 //! The layout is what makes the whole-buffer reader fast: a row is 32 bytes with no pointer
 //! to follow or free, and reading a voucher allocates nothing.
+//!
+//! # Corrected vouchers: `#RTRANS`, its copy, and the booking date
+//!
+//! A voucher changed after registration lists the rows removed as `#BTRANS` (kept, never
+//! counted) and the rows added as `#RTRANS`. For readers that do not know `#RTRANS`,
+//! exporters write each added row again as `#TRANS` right after it, but not identically:
+//! Fortnox puts the signature on the `#RTRANS` only; BL Administration gives the `#RTRANS`
+//! the date of the change and the copy the voucher's date. The reader's rule:
+//!
+//! - The `#TRANS` right after an `#RTRANS` is its copy when account, object list and amount
+//!   are equal; date, text, quantity and signature may differ or be missing. The two are
+//!   stored as one row of kind [`RowKind::Added`], which counts once. It keeps the
+//!   `#RTRANS`'s text, quantity and signature, and takes from the copy what the `#RTRANS`
+//!   lacks.
+//! - The date written on an `#RTRANS` is when the change was registered
+//!   ([`RowRef::registered`]); the copy's date is the row's transaction date
+//!   ([`RowRef::date`]).
+//! - An `#RTRANS` without its copy (the next row is no `#TRANS`, or the voucher ends), or
+//!   followed by a `#TRANS` that differs in account, objects or amount, draws a warning
+//!   ([`crate::Code::Correction`]) naming both lines; each row then counts once as written.
+//!
+//! The month a row counts in is the month of its booking date, [`RowRef::booking_date`]:
+//! the row's transaction date when it has one, else the voucher's date. `delar sie balances`
+//! ([`crate::TransAggregator`]) and the report engine's ledger (`delar-core`) both use it.
 
 use crate::amount::{Amount, Quantity};
 use crate::date::Date;
@@ -142,12 +166,14 @@ pub(crate) struct Head {
     pub(crate) line: u32,
 }
 
-/// The rare fields of a row: quantity and signature (with the row's text id).
+/// The rare fields of a row: quantity, signature and the registration date of an added row
+/// (with the row's text id).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Extra {
     pub(crate) text: u32,
     pub(crate) quantity: Option<Quantity>,
     pub(crate) signature: Option<String>,
+    pub(crate) registered: Option<Date>,
 }
 
 /// The vouchers of a file (`#VER` with their `#TRANS`, `#RTRANS` and `#BTRANS` rows).
@@ -279,14 +305,6 @@ impl Vouchers {
         }
     }
 
-    /// Removes the last row with its object pairs, text and extra fields (which were the
-    /// last ones added).
-    pub(crate) fn pop_row(&mut self) {
-        if let Some(row) = self.rows.pop() {
-            self.discard_parts(&row);
-        }
-    }
-
     /// Removes the text and extra fields of `row`, the last ones added (its object list
     /// may be shared and stays).
     pub(crate) fn discard_parts(&mut self, row: &Row) {
@@ -303,6 +321,85 @@ impl Vouchers {
             let end = self.text_ends.last().copied().unwrap_or(0);
             self.texts.truncate(end);
         }
+    }
+
+    /// [`RowRef::copy_difference`] of the row at `index` and `copy` (not stored).
+    pub(crate) fn copy_difference_at(&self, index: usize, copy: &Row) -> Option<String> {
+        if index >= self.rows.len() {
+            return None;
+        }
+        self.row_ref(index).copy_difference(&RowRef {
+            store: self,
+            row: copy,
+        })
+    }
+
+    /// Joins the `#RTRANS` row at `index` and `copy`, the `#TRANS` after it that the copy rule
+    /// (module docs) takes as its copy, whose text and extra fields were the last ones added
+    /// (`copy` itself is not stored).
+    pub(crate) fn merge_copy(&mut self, index: usize, copy: &Row) {
+        let (text, quantity, signature) = {
+            let c = RowRef {
+                store: self,
+                row: copy,
+            };
+            (
+                c.text().map(str::to_string),
+                c.quantity(),
+                c.signature().map(str::to_string),
+            )
+        };
+        self.discard_parts(copy);
+        self.resolve_added(index, copy.date, text, quantity, signature);
+    }
+
+    /// Settles the `#RTRANS` row at `index`: the date written on it becomes its registration
+    /// date, `date` (its copy's, 0 for none) its transaction date, and what its copy gives
+    /// fills what it lacks.
+    pub(crate) fn resolve_added(
+        &mut self,
+        index: usize,
+        date: u32,
+        text: Option<String>,
+        quantity: Option<Quantity>,
+        signature: Option<String>,
+    ) {
+        let Some(&row) = self.rows.get(index) else {
+            return;
+        };
+        let r = RowRef {
+            store: self,
+            row: &row,
+        };
+        let own_text = if row.has_extra() {
+            r.extra().map_or(NO_TEXT, |e| e.text)
+        } else {
+            row.text
+        };
+        let quantity = r.quantity().or(quantity);
+        let signature = r.signature().map(str::to_string).or(signature);
+        let registered = unpack_date(row.date);
+        let text = match (own_text, text) {
+            (NO_TEXT, Some(t)) => self.add_text(&t),
+            (own, _) => own,
+        };
+        let mut row = row;
+        row.date = date;
+        if row.has_extra() {
+            if let Some(e) = self.extras.get_mut(row.text as usize) {
+                *e = Extra {
+                    text,
+                    quantity,
+                    signature,
+                    registered,
+                };
+            }
+        } else {
+            let (text, flag) = self.text_and_extra(text, quantity, signature, registered);
+            row.text = text;
+            row.meta |= flag;
+        }
+        self.rows[index] = row;
     }
 
     /// Reserves room for the vouchers of a file of `bytes` bytes (a guess; pages never
@@ -377,20 +474,22 @@ impl Vouchers {
     }
 
     /// The `text` field and the flag to add to `meta` of a row with text id `text` and the
-    /// rare fields (stored aside only when either is given).
+    /// rare fields (stored aside only when one is given).
     pub(crate) fn text_and_extra(
         &mut self,
         text: u32,
         quantity: Option<Quantity>,
         signature: Option<String>,
+        registered: Option<Date>,
     ) -> (u32, u32) {
-        if quantity.is_none() && signature.is_none() {
+        if quantity.is_none() && signature.is_none() && registered.is_none() {
             return (text, 0);
         }
         self.extras.push(Extra {
             text,
             quantity,
             signature,
+            registered,
         });
         let index = u32::try_from(self.extras.len() - 1).unwrap_or(u32::MAX);
         (index, EXTRA_FLAG)
@@ -433,6 +532,7 @@ impl Vouchers {
                 text: r.text.as_deref(),
                 quantity: r.quantity,
                 signature: r.signature.as_deref(),
+                registered: r.registered,
                 line: r.line,
             }),
         );
@@ -457,6 +557,7 @@ impl Vouchers {
                 text: r.text(),
                 quantity: r.quantity(),
                 signature: r.signature(),
+                registered: r.registered(),
                 line: r.line(),
             }),
         );
@@ -492,8 +593,12 @@ impl Vouchers {
                 .collect();
             let objects = self.add_list(&list);
             let text = self.add_text(r.text.unwrap_or(""));
-            let (text, flag) =
-                self.text_and_extra(text, r.quantity, r.signature.map(str::to_string));
+            let (text, flag) = self.text_and_extra(
+                text,
+                r.quantity,
+                r.signature.map(str::to_string),
+                r.registered,
+            );
             self.rows.push(Row {
                 amount: r.amount,
                 account,
@@ -529,6 +634,7 @@ struct RowParts<'a> {
     text: Option<&'a str>,
     quantity: Option<Quantity>,
     signature: Option<&'a str>,
+    registered: Option<Date>,
     line: u32,
 }
 
@@ -750,9 +856,15 @@ impl<'a> RowRef<'a> {
         unpack_date(self.row.date)
     }
 
-    /// The row's own date, or the voucher's.
-    pub fn effective_date(&self, voucher: &VoucherRef<'_>) -> Date {
+    /// The booking date: the month the row counts in is this date's. The row's transaction
+    /// date when it has one, else the voucher's (the rule, with corrected rows: module docs).
+    pub fn booking_date(&self, voucher: &VoucherRef<'_>) -> Date {
         self.date().unwrap_or(voucher.date())
+    }
+
+    /// For an added row (`#RTRANS`): the date written on it, when the change was registered.
+    pub fn registered(&self) -> Option<Date> {
+        self.extra().and_then(|e| e.registered)
     }
 
     /// Row text.
@@ -797,6 +909,7 @@ impl<'a> RowRef<'a> {
             text: self.text().map(str::to_string),
             quantity: self.quantity(),
             signature: self.signature().map(str::to_string),
+            registered: self.registered(),
             line: self.line(),
         }
     }
@@ -810,11 +923,53 @@ impl<'a> RowRef<'a> {
             && self.text() == o.text()
             && self.quantity() == o.quantity()
             && self.signature() == o.signature()
-            && self.row.object_count() == o.row.object_count()
+            && self.registered() == o.registered()
+            && self.same_objects(o)
+    }
+
+    /// Whether the two rows have the same object list.
+    fn same_objects(&self, o: &RowRef<'_>) -> bool {
+        self.row.object_count() == o.row.object_count()
             && self
                 .objects()
                 .zip(o.objects())
                 .all(|(a, b)| a.0 == b.0 && a.1 == b.1)
+    }
+
+    /// How `copy` (the `#TRANS` after this `#RTRANS`) differs from this row in what the copy
+    /// rule compares (account, object list, amount), in Swedish; `None` when it is the copy.
+    pub(crate) fn copy_difference(&self, copy: &RowRef<'_>) -> Option<String> {
+        if self.account() != copy.account() {
+            return Some(format!(
+                "kontot {} i stället för {}",
+                copy.account(),
+                self.account()
+            ));
+        }
+        if !self.same_objects(copy) {
+            return Some(format!(
+                "objektlistan {} i stället för {}",
+                copy.objects_text(),
+                self.objects_text()
+            ));
+        }
+        if self.amount() != copy.amount() {
+            return Some(format!(
+                "beloppet {} i stället för {}",
+                copy.amount(),
+                self.amount()
+            ));
+        }
+        None
+    }
+
+    /// The object list as written in SIE (`{1 "10" 6 "P1"}`), for messages.
+    fn objects_text(&self) -> String {
+        let pairs: Vec<String> = self
+            .objects()
+            .map(|(d, id)| format!("{d} \"{id}\""))
+            .collect();
+        format!("{{{}}}", pairs.join(" "))
     }
 }
 
@@ -856,7 +1011,7 @@ impl Serialize for RowRef<'_> {
                 }))
             }
         }
-        let mut st = s.serialize_struct("TransRow", 8)?;
+        let mut st = s.serialize_struct("TransRow", 9)?;
         st.serialize_field("kind", &self.kind())?;
         st.serialize_field("account", self.account())?;
         st.serialize_field("objects", &Objects(*self))?;
@@ -865,6 +1020,10 @@ impl Serialize for RowRef<'_> {
         st.serialize_field("text", &self.text())?;
         st.serialize_field("quantity", &self.quantity())?;
         st.serialize_field("signature", &self.signature())?;
+        match self.registered() {
+            Some(d) => st.serialize_field("registered", &d)?,
+            None => st.skip_field("registered")?,
+        }
         st.end()
     }
 }
@@ -911,6 +1070,10 @@ pub struct RowData {
     pub quantity: Option<Quantity>,
     /// Signature.
     pub signature: Option<String>,
+    /// For an added row (`#RTRANS`): when the change was registered (the date written on
+    /// the `#RTRANS`; see the module docs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registered: Option<Date>,
     /// Source line (0 when built).
     #[serde(skip)]
     pub line: u32,
@@ -928,6 +1091,7 @@ impl RowData {
             text: None,
             quantity: None,
             signature: None,
+            registered: None,
             line: 0,
         }
     }

@@ -1,5 +1,6 @@
 //! Writer for SIE types 1–4: CP437, CRLF line ends, `#KSUMMA` checksum.
 
+use crate::date::Date;
 use crate::encoding::encode_cp437;
 use crate::model::*;
 use crate::parser::line_checksum_content;
@@ -371,21 +372,28 @@ pub fn write(file: &SieFile, ty: SieType) -> Vec<u8> {
             w.rec("#VER", &t);
             w.plain("{");
             for r in v.rows() {
-                let mut t = vec![
-                    Tok::Word(r.account()),
-                    Tok::Pairs(r.objects().map(|(d, id)| (d, &**id)).collect()),
-                    Tok::Raw(r.amount().to_string()),
-                ];
-                t.extend(trailing(vec![
-                    r.date().map(|d| Tok::Raw(d.to_sie())),
-                    r.text().map(Tok::Text),
-                    r.quantity().map(|q| Tok::Raw(q.to_string())),
-                    r.signature().map(Tok::Text),
-                ]));
-                w.rec_indent(r.kind().label(), &t, true);
+                let tokens = |date: Option<Date>| {
+                    let mut t = vec![
+                        Tok::Word(r.account()),
+                        Tok::Pairs(r.objects().map(|(d, id)| (d, &**id)).collect()),
+                        Tok::Raw(r.amount().to_string()),
+                    ];
+                    t.extend(trailing(vec![
+                        date.map(|d| Tok::Raw(d.to_sie())),
+                        r.text().map(Tok::Text),
+                        r.quantity().map(|q| Tok::Raw(q.to_string())),
+                        r.signature().map(Tok::Text),
+                    ]));
+                    t
+                };
                 if r.kind() == RowKind::Added {
-                    // The #TRANS copy for readers that do not know #RTRANS.
-                    w.rec_indent("#TRANS", &t, true);
+                    // The #RTRANS with the date the change was registered, then the #TRANS
+                    // copy for readers that do not know #RTRANS, with the row's date (the
+                    // copy rule: crate::vouchers).
+                    w.rec_indent("#RTRANS", &tokens(r.registered()), true);
+                    w.rec_indent("#TRANS", &tokens(r.date()), true);
+                } else {
+                    w.rec_indent(r.kind().label(), &tokens(r.date()), true);
                 }
             }
             w.plain("}");

@@ -258,3 +258,55 @@ fn xe_files_with_unquoted_object_ids_and_tabs() {
     assert!(p.file.period_balances.iter().any(|b| !b.objects.is_empty()));
     assert_eq!(p.file.sie_type, Some(SieType::Type3));
 }
+
+#[test]
+fn corrected_vouchers_give_the_balance_provenance_states() {
+    // PROVENANCE.md, "Corrected vouchers": the file, and the balance line `delar sie
+    // balances` gives for it (`ACCOUNT,PERIOD,,AMOUNT`).
+    let text = std::fs::read_to_string(common::corpus_dir().join("PROVENANCE.md")).unwrap();
+    let section = text
+        .split("## ")
+        .find(|s| s.starts_with("Corrected vouchers"))
+        .expect("a section on corrected vouchers");
+    let ticked: Vec<&str> = section.split('`').skip(1).step_by(2).collect();
+    let file = ticked
+        .iter()
+        .find(|t| t.to_ascii_lowercase().ends_with(".se"))
+        .expect("a file name");
+    let line = ticked
+        .iter()
+        .find(|t| t.matches(',').count() == 3)
+        .expect("a balance line");
+    let [account, period, _, amount] = line.split(',').collect::<Vec<_>>()[..] else {
+        panic!("{line}");
+    };
+    let bytes = std::fs::read(common::corpus_dir().join(file)).unwrap();
+    let parsed = parse(&bytes, &ParseOptions::new(*file));
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+    // The dates of the changes (after the fiscal year) draw no warning: they are when the
+    // changes were registered, not when they book.
+    assert!(
+        !parsed
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::DateOutsideYear || d.code == Code::Correction),
+        "{:?}",
+        parsed.diagnostics
+    );
+    let b = delar_sie::balances(&parsed.file, 0);
+    let got: Vec<String> = b
+        .rows
+        .iter()
+        .filter(|r| {
+            &*r.account == account
+                && r.objects.is_empty()
+                && r.period.map(|p| p.to_string()).as_deref() == Some(period)
+        })
+        .map(|r| r.amount.to_string())
+        .collect();
+    assert_eq!(got, vec![amount.to_string()], "{file}: {line}");
+    // Every voucher balances with each copy counted once.
+    for v in parsed.file.vouchers.iter() {
+        assert!(v.balance().is_zero(), "{file}: voucher {}", v.number());
+    }
+}

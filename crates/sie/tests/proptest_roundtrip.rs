@@ -63,21 +63,26 @@ fn row() -> impl Strategy<Value = RowData> {
         opt_text(),
         quantity(),
         opt_text(),
+        option::of(date()),
     )
         .prop_map(
-            |(kind, account, objects, amount, date, text, quantity, signature)| RowData {
-                kind,
-                account,
-                objects: objects
-                    .iter()
-                    .map(|o| (o.dimension, o.id.to_string()))
-                    .collect(),
-                amount,
-                date,
-                text,
-                quantity,
-                signature,
-                line: 0,
+            |(kind, account, objects, amount, date, text, quantity, signature, registered)| {
+                RowData {
+                    // Only an added row (`#RTRANS`) has a registration date.
+                    registered: registered.filter(|_| kind == RowKind::Added),
+                    kind,
+                    account,
+                    objects: objects
+                        .iter()
+                        .map(|o| (o.dimension, o.id.to_string()))
+                        .collect(),
+                    amount,
+                    date,
+                    text,
+                    quantity,
+                    signature,
+                    line: 0,
+                }
             },
         )
 }

@@ -98,12 +98,19 @@ fn rtrans_copy_is_not_counted_twice_and_btrans_does_not_count() {
         .map(|x| (x.account.to_string(), x.amount.ore()))
         .collect();
     assert_eq!(got, vec![("1910".into(), 15000), ("3010".into(), -15000)]);
-    // A #TRANS after an #RTRANS that differs is a row of its own.
+    // A #TRANS after an #RTRANS that differs is a row of its own, with a warning.
     let text = format!(
         "{HEAD}#VER A 1 20230105\n{{\n#RTRANS 1910 {{}} 50\n#TRANS 1910 {{}} 60\n#TRANS 3010 {{}} -110\n}}\n"
     );
     let r = p(&text);
-    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert_eq!(codes(&r), vec![(Severity::Warning, Code::Correction, 10)]);
+    let d = &r.diagnostics[0];
+    assert_eq!(d.column, 1);
+    assert!(
+        d.message
+            .contains("#TRANS efter #RTRANS på rad 9 har beloppet 60.00 i stället för 50.00"),
+        "{d}"
+    );
     assert_eq!(r.file.vouchers.get(0).unwrap().row_count(), 3);
 }
 

@@ -1,0 +1,878 @@
+//! The hot path: voucher rows (`#TRANS`, `#RTRANS`, `#BTRANS`) and `#VER` lines in their
+//! usual forms, read from bit masks of the line (see ARCHITECTURE.md, "The SIE hot path").
+//! It changes nothing before it has accepted a line; a line it rejects goes to the general
+//! reader, which reads it as if the hot path had never tried.
+
+use super::*;
+use crate::scan::{Classes, Mask};
+use crate::vouchers::{pack_date, Pair, Row};
+/// An object pair as the hot path finds it: the dimension number and the offsets of the
+/// dimension and id tokens from the list's `{` (a line of the hot path is under 128 bytes).
+#[derive(Default, Clone, Copy)]
+pub(super) struct PairToks {
+    pub(super) dim: u32,
+    pub(super) ds: u8,
+    pub(super) de: u8,
+    pub(super) os: u8,
+    pub(super) oe: u8,
+}
+
+/// The masks that keep the first `n` bytes of 32 (as two little-endian 16-byte words), by `n`.
+pub(super) static LIST_MASKS: [[u128; 2]; 33] = {
+    let mut t = [[0u128; 2]; 33];
+    let mut n: usize = 0;
+    while n <= 32 {
+        let low = if n >= 16 { 16 } else { n };
+        let high = n.saturating_sub(16);
+        t[n][0] = if low == 16 {
+            u128::MAX
+        } else {
+            (1u128 << (8 * low)) - 1
+        };
+        t[n][1] = if high == 16 {
+            u128::MAX
+        } else {
+            (1u128 << (8 * high)) - 1
+        };
+        n += 1;
+    }
+    t
+};
+
+/// The object list of the last row the hot path read, as written (up to 32 bytes with its
+/// braces), with what reading it gave: a row whose list is written byte for byte the same
+/// reads the same, so it is not read again.
+#[derive(Default)]
+pub(super) struct PrevList {
+    /// The text as two masked 16-byte words; `len` 0 when there is none.
+    pub(super) words: [u128; 2],
+    pub(super) masks: [u128; 2],
+    pub(super) len: usize,
+    /// Where the list starts in the voucher store, and its number of pairs.
+    pub(super) start: u32,
+    pub(super) n: usize,
+    /// Its pairs (offsets from the `{`).
+    pub(super) pairs: [PairToks; 4],
+}
+
+impl PrevList {
+    /// Whether the list at `open` (the `{`) of `line` is the same text.
+    #[inline(always)]
+    pub(super) fn matches(&self, pad: &Pad, len: usize, open: usize) -> bool {
+        if self.len == 0 || open + self.len > len {
+            return false;
+        }
+        let [a, b] = pad32(pad, open);
+        a & self.masks[0] == self.words[0] && b & self.masks[1] == self.words[1]
+    }
+
+    /// Keeps the list `pad[open..close]` just read (when it is short enough).
+    #[inline(always)]
+    pub(super) fn remember(
+        &mut self,
+        pad: &Pad,
+        open: usize,
+        close: usize,
+        start: u32,
+        pairs: &[PairToks; 4],
+        n: usize,
+    ) {
+        self.len = 0;
+        let len = close - open;
+        let Some(masks) = LIST_MASKS.get(len) else {
+            return;
+        };
+        let [a, b] = pad32(pad, open);
+        self.masks = *masks;
+        self.words = [a & masks[0], b & masks[1]];
+        self.pairs = *pairs;
+        self.start = start;
+        self.n = n;
+        self.len = len;
+    }
+}
+
+/// The record a line of the hot path starts with.
+#[derive(Clone, Copy)]
+pub(super) enum Label {
+    /// `#TRANS`, `#RTRANS` or `#BTRANS`, with the label's length.
+    Row(RowKind, usize),
+    /// `#VER`.
+    Ver,
+}
+
+/// The masks of one line (bits past its end clear) that the hot path reads tokens with, and
+/// the line's pad to tell the bytes of a mask apart.
+pub(super) struct Tokens<'a, M> {
+    pub(super) pad: &'a Pad,
+    pub(super) space: M,
+    pub(super) nonspace: M,
+    /// `"` or `\`.
+    pub(super) quote: M,
+    /// `{` or `}`.
+    pub(super) brace: M,
+    /// Where a plain word ends: a space, quote, backslash or brace, or the end of the line.
+    pub(super) word_end: M,
+    /// A space or the end of the line.
+    pub(super) space_or_end: M,
+    pub(super) len: usize,
+}
+
+impl<'a, M: Mask> Tokens<'a, M> {
+    #[inline(always)]
+    pub(super) fn new(pad: &'a Pad, c: &Classes<M>, len: usize) -> Tokens<'a, M> {
+        let past_end = !M::low(len);
+        Tokens {
+            pad,
+            space: c.space,
+            // With the end of the line as a stop, so that `next` stays inside the line.
+            nonspace: !c.space & M::low(len) | M::bit(len),
+            quote: c.quote,
+            brace: c.brace,
+            word_end: c.space | c.quote | c.brace | past_end,
+            space_or_end: c.space | past_end,
+            len,
+        }
+    }
+
+    /// The byte at `i` (a position in the line, under 128).
+    #[inline(always)]
+    pub(super) fn byte(&self, i: usize) -> u8 {
+        self.pad[i & 127]
+    }
+
+    /// The closing `"` of a quoted text opened at `i`: the next quote or backslash must be a
+    /// quote inside the line (a backslash may escape a quote: the general path knows the
+    /// rules).
+    #[inline(always)]
+    pub(super) fn closing_quote(&self, i: usize) -> Option<usize> {
+        let close = self.quote.next(i + 1);
+        (close < self.len && self.byte(close) == b'"').then_some(close)
+    }
+
+    /// The plain token at `i` (a byte of the line that is not a space): a word up to a space
+    /// or the end of the line, or a quoted text without backslashes followed by a space or
+    /// the end. Returns (start, end, quoted) of its text and the position after it; `None`
+    /// for anything else (a brace, a backslash, a word running into a quote, an open quote),
+    /// as [`simple_token`] decides.
+    #[inline(always)]
+    pub(super) fn token(&self, i: usize) -> Option<((usize, usize, bool), usize)> {
+        if self.quote.has(i) {
+            if self.byte(i) != b'"' {
+                return None;
+            }
+            let close = self.closing_quote(i)?;
+            let after = close + 1;
+            if after < self.len && !self.space.has(after) {
+                return None;
+            }
+            Some(((i + 1, close, true), after))
+        } else {
+            let end = self.word_end.next(i);
+            if end < self.len && !self.space.has(end) {
+                return None;
+            }
+            Some(((i, end, false), end))
+        }
+    }
+}
+
+/// An amount as the hot path takes it: `[-]digits[.d[d]]` with one to fifteen integer
+/// digits (so no overflow is possible); `None` for anything else.
+#[inline(always)]
+pub(super) fn fast_amount(tok: &[u8]) -> Option<Amount> {
+    let (neg, digits) = match tok {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, tok),
+    };
+    let mut v: i64 = 0;
+    let mut k = 0;
+    while let Some(&b) = digits.get(k) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        if k == 15 {
+            return None;
+        }
+        v = v * 10 + i64::from(d);
+        k += 1;
+    }
+    if k == 0 {
+        return None;
+    }
+    let digit = |b: u8| {
+        let d = b.wrapping_sub(b'0');
+        (d <= 9).then_some(i64::from(d))
+    };
+    v = match &digits[k..] {
+        [] | [b'.'] => v * 100,
+        [b'.', a] => (v * 10 + digit(*a)?) * 10,
+        [b'.', a, b] => (v * 10 + digit(*a)?) * 10 + digit(*b)?,
+        _ => return None,
+    };
+    Some(Amount(if neg { -v } else { v }))
+}
+
+/// Bytes the hot path reads from the start of a line of under 128 bytes: the line and what
+/// follows it (the next lines, or zeros in a copy), so that 16- and 32-byte loads from any
+/// position of the line stay inside.
+pub(super) const PAD: usize = 160;
+/// See [`PAD`].
+pub(super) type Pad = [u8; PAD];
+
+/// The 16 bytes of `pad` from `i`, a position in the line (under 128).
+#[inline(always)]
+pub(super) fn pad16(pad: &Pad, i: usize) -> u128 {
+    debug_assert!(i < 128);
+    let i = i & 127;
+    u128::from_le_bytes(pad[i..i + 16].try_into().expect("16 bytes"))
+}
+
+/// The 32 bytes of `pad` from `i`, a position in the line (under 128), as two words.
+#[inline(always)]
+pub(super) fn pad32(pad: &Pad, i: usize) -> [u128; 2] {
+    debug_assert!(i < 128);
+    let i = i & 127;
+    [
+        u128::from_le_bytes(pad[i..i + 16].try_into().expect("16 bytes")),
+        u128::from_le_bytes(pad[i + 16..i + 32].try_into().expect("16 bytes")),
+    ]
+}
+
+impl Core {
+    /// The interning key of `pad[start..end]` (a token of a line of the hot path) when it is
+    /// shorter than 16 bytes, from one unaligned 16-byte load.
+    #[inline(always)]
+    pub(super) fn pad_key(pad: &Pad, start: usize, end: usize) -> Option<u128> {
+        let len = end - start;
+        if len >= 16 {
+            return None;
+        }
+        let word = pad16(pad, start) & ((1u128 << (8 * len)) - 1);
+        Some(word | ((len as u128) << 120))
+    }
+
+    /// Interns `pad[start..end]`.
+    #[inline(always)]
+    pub(super) fn intern_at(&mut self, pad: &Pad, start: usize, end: usize) -> u32 {
+        match Self::pad_key(pad, start, end) {
+            Some(key) => self.intern_small(key, &pad[start..end]).0,
+            None => self.intern(&pad[start..end]),
+        }
+    }
+
+    /// Interns the account number `pad[start..end]` of a voucher row and records its first
+    /// use (for the check of undeclared accounts), usually with no more than the lookup.
+    #[inline(always)]
+    pub(super) fn intern_account_at(&mut self, pad: &Pad, start: usize, end: usize) -> u32 {
+        let (id, slot) = match Self::pad_key(pad, start, end) {
+            Some(key) => self.intern_small(key, &pad[start..end]),
+            None => (self.intern(&pad[start..end]), Slot::None),
+        };
+        let seen = match slot {
+            Slot::Short(k) => Some(self.short.flag(k)),
+            Slot::Medium(k) => Some(self.medium.flag(k)),
+            Slot::None => None,
+        };
+        if let Some(seen) = seen {
+            if *seen {
+                return id;
+            }
+            *seen = true;
+        }
+        let info = &mut self.info[id as usize];
+        if info.first_use.0 == 0 {
+            info.first_use = (self.line_no, start as u32 + 1);
+        }
+        id
+    }
+
+    /// The hot path for a line starting with `#` (at `lead`) where a voucher row or a `#VER`
+    /// may stand: the label is matched, the line's bytes (up to 128) are classified into bit
+    /// masks, and [`Core::fast_row`] or [`Core::fast_ver`] reads it. `buf` starts with the
+    /// line; the bytes after it (the next lines) only fill the mask window and are never
+    /// interpreted. False (having changed nothing) when the line needs the general path,
+    /// which also gives the diagnostics.
+    #[inline(always)]
+    pub(super) fn fast_record(&mut self, line: &[u8], buf: &[u8], lead: usize) -> bool {
+        let label = match (self.state, &line[lead..]) {
+            (VerState::Open, [b'#', b'T', b'R', b'A', b'N', b'S', b' ' | b'\t', ..]) => {
+                Label::Row(RowKind::Normal, 6)
+            }
+            (VerState::Open, [b'#', b'R', b'T', b'R', b'A', b'N', b'S', b' ' | b'\t', ..]) => {
+                Label::Row(RowKind::Added, 7)
+            }
+            (VerState::Open, [b'#', b'B', b'T', b'R', b'A', b'N', b'S', b' ' | b'\t', ..]) => {
+                Label::Row(RowKind::Removed, 7)
+            }
+            (VerState::None, [b'#', b'V', b'E', b'R', b' ' | b'\t', ..]) => Label::Ver,
+            _ => return false,
+        };
+        // The masks cover one byte more than the line, so that every position the readers
+        // compute (at most the line's length) is inside them.
+        let len = line.len();
+        if len >= 128 {
+            return false;
+        }
+        match buf.first_chunk::<PAD>() {
+            Some(pad) => self.fast_padded(pad, len, lead, label),
+            None => self.fast_copied(line, lead, label),
+        }
+    }
+
+    /// [`Core::fast_record`] for a line near the end of the input, where fewer than [`PAD`]
+    /// bytes follow its start: the line is copied into a buffer with room after it.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn fast_copied(&mut self, line: &[u8], lead: usize, label: Label) -> bool {
+        let mut pad = [0u8; PAD];
+        let len = line.len().min(127);
+        pad[..len].copy_from_slice(&line[..len]);
+        self.fast_padded(&pad, len, lead, label)
+    }
+
+    /// [`Core::fast_record`] for the line `pad[..len]`.
+    #[inline(always)]
+    pub(super) fn fast_padded(&mut self, pad: &Pad, len: usize, lead: usize, label: Label) -> bool {
+        if len < 64 {
+            self.fast_masked(pad, len, lead, label, Classes::<u64>::of_line(pad, len))
+        } else {
+            self.fast_masked(pad, len, lead, label, Classes::<u128>::of_line(pad, len))
+        }
+    }
+
+    #[inline(always)]
+    pub(super) fn fast_masked<M: Mask>(
+        &mut self,
+        pad: &Pad,
+        len: usize,
+        lead: usize,
+        label: Label,
+        c: Classes<M>,
+    ) -> bool {
+        let t = Tokens::new(pad, &c, len);
+        match label {
+            Label::Row(kind, label_len) => self.fast_row(pad, len, lead, kind, label_len, &t),
+            Label::Ver => self.fast_ver(pad, len, lead, &t),
+        }
+    }
+
+    /// Fast path for the common voucher rows: `#TRANS acct {dim id …} amount [date] [text]`
+    /// with plain words or quoted texts, read in one pass over the line's masks. Returns
+    /// false (having changed nothing) when the line needs the general path.
+    #[inline(always)]
+    pub(super) fn fast_row<M: Mask>(
+        &mut self,
+        pad: &Pad,
+        len: usize,
+        lead: usize,
+        kind: RowKind,
+        label_len: usize,
+        t: &Tokens<'_, M>,
+    ) -> bool {
+        let line = &pad[..len];
+        // Pass 1: find the tokens without side effects.
+        // Account: a plain word followed by a space.
+        let acc_start = t.nonspace.next(lead + label_len + 1);
+        let acc = (acc_start, t.word_end.next(acc_start));
+        if acc.1 == acc.0 || !t.space.has(acc.1) {
+            return false;
+        }
+        let list_open = t.nonspace.next(acc.1);
+        if list_open >= len || t.byte(list_open) != b'{' {
+            return false;
+        }
+        let mut i = list_open + 1;
+        // Object list pairs up to the `}`: (dimension, dimension token, id token) as offsets
+        // into `line`. Anything unusual goes to the general path. A list written exactly as
+        // the last row's (the rows of a voucher often share their objects) is not read again.
+        let mut pairs = [PairToks::default(); 4];
+        let mut n = 0;
+        let same_as_prev = self.prev_list.matches(pad, len, list_open);
+        if same_as_prev {
+            let prev = &self.prev_list;
+            n = prev.n;
+            pairs = prev.pairs;
+            i = list_open + prev.len;
+        } else {
+            let id_end = t.space | t.brace;
+            loop {
+                i = t.nonspace.next(i);
+                if i >= len {
+                    return false;
+                }
+                if t.brace.has(i) {
+                    if t.byte(i) != b'}' {
+                        return false;
+                    }
+                    i += 1;
+                    break;
+                }
+                if n == pairs.len() {
+                    return false;
+                }
+                // The dimension: one to nine digits and a space.
+                let ds = i;
+                let de = t.word_end.next(ds);
+                if de == ds || de - ds > 9 || !t.space.has(de) {
+                    return false;
+                }
+                let mut dim: u32 = 0;
+                for &b in &line[ds..de] {
+                    let d = b.wrapping_sub(b'0');
+                    if d > 9 {
+                        return false;
+                    }
+                    dim = dim * 10 + u32::from(d);
+                }
+                // The object id: quoted or a plain word, then a space or the `}`.
+                let s = t.nonspace.next(de);
+                let (os, oe);
+                if t.quote.has(s) {
+                    if t.byte(s) != b'"' {
+                        return false;
+                    }
+                    let Some(close) = t.closing_quote(s) else {
+                        return false;
+                    };
+                    os = s + 1;
+                    oe = close;
+                    i = oe + 1;
+                } else {
+                    os = s;
+                    oe = t.word_end.next(s);
+                    if oe == os {
+                        return false;
+                    }
+                    i = oe;
+                }
+                if !id_end.has(i) || t.byte(i) == b'{' {
+                    return false;
+                }
+                // Offsets from the `{` of a line under 128 bytes fit a byte.
+                let rel = |x: usize| (x - list_open) as u8;
+                pairs[n] = PairToks {
+                    dim,
+                    ds: rel(ds),
+                    de: rel(de),
+                    os: rel(os),
+                    oe: rel(oe),
+                };
+                n += 1;
+            }
+        }
+        let list_close = i;
+        // Amount: [-]digits[.d[d]], at most 15 integer digits (no overflow possible), then a
+        // space or the end of the line.
+        let amount_start = t.nonspace.next(i);
+        let amount_end = t.space_or_end.next(amount_start);
+        let Some(amount) = fast_amount(&line[amount_start..amount_end]) else {
+            return false;
+        };
+        // Optional date and text; quantity, signature or anything else: general path.
+        let mut date = None;
+        let mut date_tok = None;
+        let mut text_tok = None;
+        i = t.nonspace.next(amount_end);
+        if i < len {
+            let Some((tok, next)) = t.token(i) else {
+                return false;
+            };
+            if tok.1 > tok.0 {
+                match Date::parse(&line[tok.0..tok.1]) {
+                    Some(d) if !tok.2 => date = Some(d),
+                    _ => return false,
+                }
+            }
+            date_tok = Some(tok);
+            i = t.nonspace.next(next);
+            if i < len {
+                let Some((tok, next)) = t.token(i) else {
+                    return false;
+                };
+                text_tok = Some(tok);
+                if t.nonspace.next(next) < len {
+                    return false;
+                }
+            }
+        }
+        // Pass 2: commit.
+        let acc_id = self.intern_account_at(pad, acc.0, acc.1);
+        let objects = if same_as_prev {
+            self.prev_list.start
+        } else {
+            let mut list = [Pair {
+                dimension: 0,
+                id: 0,
+            }; 4];
+            for (slot, p) in list.iter_mut().zip(&pairs[..n]) {
+                let at = |o: u8| list_open + usize::from(o);
+                *slot = Pair {
+                    dimension: p.dim,
+                    id: self.intern_at(pad, at(p.os), at(p.oe)),
+                };
+            }
+            let objects = self.file.vouchers.add_list(&list[..n]);
+            self.prev_list
+                .remember(pad, list_open, list_close, objects, &pairs, n);
+            objects
+        };
+        self.stats.hot_rows += 1;
+        if self.ksumma.active {
+            let mut w = self.ksumma.line_writer();
+            w.token(pad, lead, lead + label_len);
+            w.token(pad, acc.0, acc.1);
+            for p in &pairs[..n] {
+                let at = |o: u8| list_open + usize::from(o);
+                w.token(pad, at(p.ds), at(p.de));
+                w.token(pad, at(p.os), at(p.oe));
+            }
+            w.token(pad, amount_start, amount_end);
+            if let Some(t) = date_tok {
+                w.token(pad, t.0, t.1);
+            }
+            if let Some(t) = text_tok {
+                w.token(pad, t.0, t.1);
+            }
+            self.ksumma.pos += w.k;
+        }
+        let text = match text_tok {
+            Some((ts, te, _)) if te > ts => {
+                let store = &mut self.file.vouchers;
+                encoding::decode_into(&line[ts..te], self.encoding, &mut store.texts);
+                store.close_text()
+            }
+            _ => 0,
+        };
+        let row = Row {
+            amount,
+            account: acc_id,
+            objects,
+            meta: Row::meta(kind, n),
+            text,
+            line: self.line_no,
+            date: pack_date(date),
+        };
+        self.push_row(row, lead as u32 + 1);
+        true
+    }
+
+    /// Fast path for `#VER series number date [text [registered [signature]]]` with plain
+    /// words or quoted texts, outside a voucher. Returns false (having changed nothing) when
+    /// the line needs the general path.
+    #[inline(always)]
+    pub(super) fn fast_ver<M: Mask>(
+        &mut self,
+        pad: &Pad,
+        len: usize,
+        lead: usize,
+        t: &Tokens<'_, M>,
+    ) -> bool {
+        let line = &pad[..len];
+        let mut i = t.nonspace.next(lead + 5);
+        let mut toks = [(0usize, 0usize, false); 6];
+        let mut n = 0;
+        while i < len {
+            if n == toks.len() {
+                return false;
+            }
+            let Some((tok, next)) = t.token(i) else {
+                return false;
+            };
+            toks[n] = tok;
+            n += 1;
+            i = t.nonspace.next(next);
+        }
+        if n < 3 {
+            return false;
+        }
+        // The token texts, empty for the optional ones not given.
+        let mut texts: [&[u8]; 6] = [&[]; 6];
+        for (text, t) in texts.iter_mut().zip(&toks[..n]) {
+            *text = &line[t.0..t.1];
+        }
+        let tok = |k: usize| texts[k];
+        let Some(date) = Date::parse(tok(2)) else {
+            return false;
+        };
+        let registered = if tok(4).is_empty() {
+            None
+        } else {
+            match Date::parse(tok(4)) {
+                Some(d) => Some(d),
+                None => return false,
+            }
+        };
+        // Commit.
+        self.stats.hot_vers += 1;
+        if self.ksumma.active {
+            let mut w = self.ksumma.line_writer();
+            w.token(pad, lead, lead + 4);
+            for t in &toks[..n] {
+                w.token(pad, t.0, t.1);
+            }
+            self.ksumma.pos += w.k;
+        }
+        let series = self.intern_at(pad, toks[0].0, toks[0].1);
+        self.begin_voucher(
+            line,
+            VerParts {
+                series,
+                number: tok(1),
+                number_offset: Some(toks[1].0),
+                date,
+                date_offset: toks[2].0,
+                text: tok(3),
+                registered,
+                signature: tok(5),
+                open: false,
+            },
+        );
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How a test feeds the parser.
+    #[derive(Clone, Copy, Debug)]
+    enum Feed {
+        /// The general path only.
+        General,
+        /// The hot path, each line alone (its masks from a copy of the line).
+        FastLines,
+        /// The hot path, each line with the rest of the input after it (as the whole-buffer
+        /// reader feeds it).
+        FastBuffer,
+    }
+
+    fn read(text: &str, how: Feed) -> Parsed {
+        let mut core = Core::new(&ParseOptions::new("t.se"));
+        core.fast_rows = !matches!(how, Feed::General);
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        while start < bytes.len() {
+            let end = line_end(bytes, start);
+            match how {
+                Feed::FastBuffer => core.feed(&bytes[start..], end - start),
+                _ => core.feed_line(&bytes[start..end]),
+            };
+            start = end + 1;
+        }
+        core.finish();
+        core.into_parsed()
+    }
+
+    /// Asserts that the hot path, fed either way, reads `text` as the general path does.
+    fn assert_fast_reads_as_general(text: &str, what: &str) {
+        let general = read(text, Feed::General);
+        for how in [Feed::FastLines, Feed::FastBuffer] {
+            let fast = read(text, how);
+            assert_eq!(fast.file, general.file, "{how:?}: {what}");
+            assert_eq!(fast.diagnostics, general.diagnostics, "{how:?}: {what}");
+        }
+    }
+
+    /// A file with one voucher around `row`: the row twice (the second may reuse the first's
+    /// object list), then once more after a different list.
+    fn voucher_around(row: &str) -> String {
+        format!(
+            "#FLAGGA 0\n#KSUMMA\n#RAR 0 20230101 20231231\n#KONTO 3010 \"x\"\n#VER A 1 20230101\n{{\n{row}\n{row}\n#TRANS 3010 {{}} 5\n{row}\n}}\n#KSUMMA 1\n"
+        )
+    }
+
+    #[test]
+    fn fast_rows_read_as_the_general_path() {
+        let rows = [
+            "#TRANS 3010 {} 100.00",
+            "#TRANS 3010 {1 \"10\" 6 \"P1\"} -100.5",
+            "#TRANS 3010 {1 10 6 P1} 1",
+            "#TRANS 3010 {1 \"10\"} 100 20230105 \"text\"",
+            "#TRANS 3010 {1 \"10\"} 100 \"\" \"text\"",
+            "#TRANS 3010 {1 \"10\"} 100 20230105 \"text\" 2.5 sign",
+            "#TRANS 3010 {1 \"a}b\"} 100",
+            "#TRANS 3010 {1 \"a b\"} 100",
+            "#TRANS 3010 {1 \"a\\\"b\"} 100",
+            "#TRANS 3010 {1 a\\b} 100",
+            "#TRANS 3010 {1} 100",
+            "#TRANS 3010 {1 \"x\" 2} 100",
+            "#TRANS 3010 {x \"1\"} 100",
+            "#TRANS 3010 {1234567890 \"1\"} 100",
+            "#TRANS 3010 {123456789 \"1\"} 100",
+            "#TRANS 3010 {99999999999 \"1\"} 100",
+            "#TRANS 3010 {1 \"1\" 99999999999999999999 \"2\"} 100",
+            "#TRANS 3010 {1\"x\"} 100",
+            "#TRANS 3010 {1 \"x\"2 \"y\"} 100",
+            "#TRANS 3010 {1 \"x\"} 1.005",
+            "#TRANS 3010 {1 \"x\"} 1,5",
+            "#TRANS 3010 {1 \"x\"} +7",
+            "#TRANS 3010 {1 \"x\"} -.5",
+            "#TRANS 3010 {1 \"x\"} 99999999999999999999",
+            "#TRANS 3010 {1 \"x\"} 123456789012345.67",
+            "#TRANS 3010 {1 \"x\"} 1.",
+            "#TRANS 3010 {1 \"x\"} 123456789.05",
+            "#TRANS 3010 {1 \"x\"} -123456789012345",
+            "#TRANS 3010 {1 \"x\"} 1234567890123456",
+            "#TRANS 3010 {1 \"x\"} 0.5",
+            "#TRANS 3010 {1 \"x\"} 00012.5",
+            "#TRANS 3010 {12345678 \"x\"} 1",
+            "#TRANS 3010 {1 \"x\u{1}y\"} 1",
+            "#TRANS 30\u{1}10 {1 \"x\"} 1",
+            "#TRANS 3010 {1 x\u{1}y} 1",
+            "#TRANS 3010 {1 \"\u{d6}st\"} 1",
+            "#TRANS 3010 {1 \"abcdefghijklmnopqrstuvwxyz\"} 1",
+            "#TRANS 301012345678901234567 {1 abcdefghijklmnopqrst} 1",
+            "#TRANS 3010 {1 \"x\"} 100 2023013",
+            "#TRANS 3010 {1 \"x\" 2 \"y\" 3 \"z\" 4 \"w\" 5 \"v\"} 100",
+            "#TRANS \"30 10\" {} 100",
+            "#TRANS 3010 {1 \"x\"}100",
+            "#TRANS 3010 {1 \"x\"",
+            "#RTRANS 3010 {} 100",
+            "#BTRANS 3010 {} 100",
+            "#TRANS 3010 {} 100\t",
+        ];
+        let long = "x".repeat(40);
+        let longer = "y".repeat(100);
+        let wide = [
+            // 64 to 127 bytes (the 128-byte masks), and 128 or more (the general path).
+            format!("#TRANS 3010 {{1 \"10\" 6 \"P1\"}} -100.5 20230105 \"{long}\""),
+            format!("\t#TRANS 3010 {{1 \"{long}\"}} 1 \"\" \"{long}\""),
+            format!("#TRANS 3010 {{1 \"10\"}} 1 20230105 \"{longer}\""),
+            format!("#TRANS 3010 {{1 \"10\"}} 1 20230105 \"{longer}{longer}\""),
+            format!("#TRANS 3010 {{1 \"10\"}} 1 20230105 \"{}\"", "z".repeat(49)),
+            format!("#TRANS 3010 {{1 \"10\"}} 1 20230105 \"{}\"", "z".repeat(50)),
+            format!("#TRANS 3010 {{1 \"10\"}} 1 20230105 \"{}\"", "z".repeat(51)),
+            format!(
+                "#TRANS 3010 {{1 \"10\"}} 1 20230105 \"{}\"",
+                "z".repeat(113)
+            ),
+            format!(
+                "#TRANS 3010 {{1 \"10\"}} 1 20230105 \"{}\"",
+                "z".repeat(114)
+            ),
+            format!("#TRANS 3010 {{1 \"10\"}} 1 20230105 {}", "z".repeat(115)),
+            format!("#TRANS 3010 {{1 \"10\"}} 1 20230105 \"{long}\\\"\""),
+        ];
+        for row in rows.iter().copied().chain(wide.iter().map(String::as_str)) {
+            assert_fast_reads_as_general(&voucher_around(row), row);
+        }
+    }
+
+    #[test]
+    fn fast_vouchers_read_as_the_general_path() {
+        let vers = [
+            "#VER A 1 20230101",
+            "#VER \"A\" \"1\" 20230101 \"Faktura 7\"",
+            "#VER \"\" \"\" 20230101",
+            "#VER A 1 \"20230101\" text 20230102 sign",
+            "#VER A 1 20230101 \"\" \"\" \"\"",
+            "#VER A 1 20230101 text 2023010 sign",
+            "#VER A 1 20231301",
+            "#VER A 1 20220101",
+            "#VER A 1",
+            "#VER A 1 20230101 text 20230102 sign extra",
+            "#VER A 1 20230101 \"a \\\"b\\\"\"",
+            "#VER A 1 20230101 \"\u{d6}vning\"",
+            "#VER A 1 20230101 {",
+            "#VER\tA\t2\t20230101\t\"x\"\t",
+            "#VER A 07 20230101",
+            "#VER A 7 20230101",
+            "#VER A 0 20230101",
+            "#VER A 99999999999999999999 20230101",
+            "#VER A 99999999999999999999 20230101",
+        ];
+        let mut text =
+            "#FLAGGA 0\n#KSUMMA\n#RAR 0 20230101 20231231\n#KONTO 3010 \"x\"\n".to_string();
+        for v in vers {
+            text.push_str(&format!(
+                "{v}\n{{\n#TRANS 3010 {{}} 5\n#TRANS 3010 {{}} -5\n}}\n"
+            ));
+        }
+        text.push_str("#VER A 1 20230101\n#TRANS 3010 {} 1\n}\n#KSUMMA 1\n");
+        assert_fast_reads_as_general(&text, "vouchers");
+        let fast = read(&text, Feed::FastBuffer);
+        assert!(fast.file.vouchers.len() > 15);
+        assert!(fast
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::DuplicateVoucher
+                && d.message
+                    .contains("verifikationsnummer 1 förekommer två gånger")));
+    }
+
+    /// Pieces of voucher rows and `#VER` lines, valid and not.
+    fn piece() -> impl proptest::strategy::Strategy<Value = &'static str> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(" "),
+            Just(" "),
+            Just(" "),
+            Just("\t"),
+            Just("  "),
+            Just("{"),
+            Just("}"),
+            Just("\""),
+            Just("\\"),
+            Just("\\\""),
+            Just("1"),
+            Just("6"),
+            Just("10"),
+            Just("\"10\""),
+            Just("P1"),
+            Just("\"P 1\""),
+            Just("3010"),
+            Just("-"),
+            Just("."),
+            Just("100.50"),
+            Just("-7.5"),
+            Just("1.005"),
+            Just("20230105"),
+            Just("20231301"),
+            Just("\"\""),
+            Just("text"),
+            Just("\"a text\""),
+            Just("\u{d6}"),
+            Just("1234567890123456"),
+            Just("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+
+        /// Random rows built from pieces (most of them not valid) read the same on the hot
+        /// path, fed either way, as on the general path.
+        #[test]
+        fn random_rows_read_as_the_general_path(
+            lead in proptest::prelude::prop_oneof![
+                proptest::prelude::Just(""), proptest::prelude::Just("\t"),
+                proptest::prelude::Just("  ")
+            ],
+            label in proptest::prelude::prop_oneof![
+                proptest::prelude::Just("#TRANS "), proptest::prelude::Just("#RTRANS\t"),
+                proptest::prelude::Just("#BTRANS "), proptest::prelude::Just("#TRANS 3010 {"),
+                proptest::prelude::Just("#TRANS 3010 {1 \"10\"} "),
+                proptest::prelude::Just("#TRANS 3010 {1 \"10\" 6 P1} -5.25 ")
+            ],
+            pieces in proptest::collection::vec(piece(), 0..24),
+        ) {
+            let row = format!("{lead}{label}{}", pieces.concat());
+            assert_fast_reads_as_general(&voucher_around(&row), &row);
+        }
+
+        /// The same for `#VER` lines.
+        #[test]
+        fn random_vouchers_read_as_the_general_path(
+            pieces in proptest::collection::vec(piece(), 0..24),
+        ) {
+            let ver = format!("#VER {}", pieces.concat());
+            let text = format!(
+                "#FLAGGA 0\n#KSUMMA\n#RAR 0 20230101 20231231\n#KONTO 3010 \"x\"\n{ver}\n{{\n#TRANS 3010 {{}} 5\n}}\n#VER A 1 20230101\n{{\n#TRANS 3010 {{}} -5\n}}\n#KSUMMA 1\n"
+            );
+            assert_fast_reads_as_general(&text, &ver);
+        }
+    }
+}
