@@ -215,10 +215,20 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
     let report = built.map_err(|e| anyhow::anyhow!("{e}"))?;
 
     let json = delar_render::json::to_string_pretty(&report);
+    let files = || documents(&report, selected(&args.format), &json);
+    finish(&args, files, &json, &report.checks)
+}
+
+/// The end of `delar report`: writes the documents into --out (when given), prints the
+/// JSON (with --json) and the check results; the exit code follows the checks.
+fn finish(
+    args: &ReportArgs,
+    files: impl FnOnce() -> Result<Vec<(String, Vec<u8>)>>,
+    json: &str,
+    checks: &[Check],
+) -> Result<ExitCode> {
     if let Some(out) = &args.out {
-        let files = documents(&report, selected(&args.format), &json)?;
-        let written = output::write_all(out, &files)?;
-        for path in written {
+        for path in output::write_all(out, &files()?)? {
             eprintln!("skrev {}", path.display());
         }
     }
@@ -227,8 +237,8 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
         stdout.write_all(json.as_bytes())?;
         stdout.write_all(b"\n")?;
     }
-    print_checks(&report.checks, args.json);
-    Ok(exit_code(&report.checks))
+    print_checks(checks, args.json);
+    Ok(exit_code(checks))
 }
 
 /// The formats asked for (all when none is named).
@@ -259,7 +269,7 @@ fn report_kommun(args: &ReportArgs) -> Result<ExitCode> {
     bar.finish_and_clear();
     let kommun = built.map_err(|e| anyhow::anyhow!("{e}"))?;
     let json = delar_render::kommun::to_string_pretty(&kommun);
-    if let Some(out) = &args.out {
+    let files = || {
         let formats = selected(&args.format);
         let mut files = Vec::new();
         for c in &kommun.committees {
@@ -295,18 +305,9 @@ fn report_kommun(args: &ReportArgs) -> Result<ExitCode> {
         }
         files.sort_by(|a, b| a.0.cmp(&b.0));
         files.dedup_by(|a, b| a.0 == b.0);
-        for path in output::write_all(out, &files)? {
-            eprintln!("skrev {}", path.display());
-        }
-    }
-    if args.json {
-        let mut stdout = io::stdout().lock();
-        stdout.write_all(json.as_bytes())?;
-        stdout.write_all(b"\n")?;
-    }
-    let checks = &kommun.consolidated.checks;
-    print_checks(checks, args.json);
-    Ok(exit_code(checks))
+        Ok(files)
+    };
+    finish(args, files, &json, &kommun.consolidated.checks)
 }
 
 fn documents(report: &Report, formats: &[Format], json: &str) -> Result<Vec<(String, Vec<u8>)>> {

@@ -484,6 +484,15 @@ pub fn check_kommun(files: &dyn SourceFiles, options: &Options) -> Result<Vec<Ch
     Ok(out)
 }
 
+/// Pass when `ok`, else fail.
+fn pass_if(ok: bool) -> CheckStatus {
+    if ok {
+        CheckStatus::Pass
+    } else {
+        CheckStatus::Fail
+    }
+}
+
 fn kr(ore: i64) -> String {
     format!("{} kr", format_kronor(ore))
 }
@@ -632,11 +641,7 @@ pub fn kommun_report(kommun: &Kommun, options: &Options) -> Result<KommunReport,
     let mismatches = table.sum_mismatches();
     checks.push(Check {
         id: "kommun_summerar".into(),
-        status: if mismatches.is_empty() {
-            CheckStatus::Pass
-        } else {
-            CheckStatus::Fail
-        },
+        status: pass_if(mismatches.is_empty()),
         message: if mismatches.is_empty() {
             "Driftredovisningens summarad är summan av nämndernas visade belopp.".into()
         } else {
@@ -706,11 +711,7 @@ fn figures_check(table: &Table, net_rows: &[(&CommitteeReport, &Table, &Row)]) -
         .collect();
     Check {
         id: FIGURES_CHECK.into(),
-        status: if differ.is_empty() {
-            CheckStatus::Pass
-        } else {
-            CheckStatus::Fail
-        },
+        status: pass_if(differ.is_empty()),
         message: if differ.is_empty() {
             "Varje nämnds rad i driftredovisningen är lika med Summa nettokostnader i nämndens egen rapport, exakt och som visat, i alla kolumner.".into()
         } else {
@@ -818,11 +819,7 @@ fn coverage_check(cov: &Coverage, table: &Table, kommun: &Kommun) -> Check {
     }
     Check {
         id: COVERAGE_CHECK.into(),
-        status: if problems.is_empty() {
-            CheckStatus::Pass
-        } else {
-            CheckStatus::Fail
-        },
+        status: pass_if(problems.is_empty()),
         message,
         figures,
     }

@@ -4,7 +4,7 @@
 //! one voucher row between scopes moves exactly the rows it should.
 
 use delar_core::kommun::{build_kommun, KommunReport, COVERAGE_CHECK, FIGURES_CHECK, SUMMA};
-use delar_core::report::{Cell, CheckStatus, Table};
+use delar_core::report::{Cell, Check, CheckStatus, Table};
 use delar_core::{build_report, MemoryFiles, Options};
 use std::path::Path;
 
@@ -59,13 +59,16 @@ fn cell(table: &Table, row: &str, col: &str) -> (i64, i64) {
     }
 }
 
-fn check_status(k: &KommunReport, id: &str) -> CheckStatus {
+fn check<'a>(k: &'a KommunReport, id: &str) -> &'a Check {
     k.consolidated
         .checks
         .iter()
         .find(|c| c.id == id)
         .unwrap_or_else(|| panic!("no check {id}"))
-        .status
+}
+
+fn check_status(k: &KommunReport, id: &str) -> CheckStatus {
+    check(k, id).status
 }
 
 #[test]
@@ -149,12 +152,7 @@ fn the_shared_ledger_is_split_without_gaps_and_what_lies_outside_is_stated() {
             assert!(outside.contains(&object), "{col}: {outside:?}");
         }
     }
-    let check = k
-        .consolidated
-        .checks
-        .iter()
-        .find(|c| c.id == COVERAGE_CHECK)
-        .unwrap();
+    let check = check(&k, COVERAGE_CHECK);
     assert_eq!(check.status, CheckStatus::Pass);
     assert!(
         check
@@ -248,12 +246,7 @@ fn a_row_moved_outside_every_scope_is_stated() {
         cell(t1, SUMMA, "utfall").0,
         cell(t0, SUMMA, "utfall").0 - amount
     );
-    let check = after
-        .consolidated
-        .checks
-        .iter()
-        .find(|c| c.id == COVERAGE_CHECK)
-        .unwrap();
+    let check = check(&after, COVERAGE_CHECK);
     assert_eq!(check.status, CheckStatus::Pass);
     assert!(check
         .figures
@@ -273,12 +266,7 @@ fn an_amount_claimed_by_two_committees_fails_the_check() {
     assert_ne!(toml, overlapping);
     files.files.insert(path.into(), overlapping.into_bytes());
     let k = build(&files);
-    let check = k
-        .consolidated
-        .checks
-        .iter()
-        .find(|c| c.id == COVERAGE_CHECK)
-        .unwrap();
+    let check = check(&k, COVERAGE_CHECK);
     assert_eq!(check.status, CheckStatus::Fail);
     assert!(
         check.message.contains("kultur_fritid och bygg_miljo"),
