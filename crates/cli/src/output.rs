@@ -12,11 +12,16 @@ use std::path::{Path, PathBuf};
 /// Writes `files` (name, contents) into `dir`, creating it if needed.
 ///
 /// Returns the final paths in the order given.
+/// A name may hold `/` to write into a subfolder of `dir` (created if needed).
 pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>> {
     fs::create_dir_all(dir)
         .with_context(|| format!("kan inte skapa utdatamappen {}", dir.display()))?;
     for (name, _) in files {
         let target = dir.join(name);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("kan inte skapa utdatamappen {}", parent.display()))?;
+        }
         if target.is_dir() {
             anyhow::bail!(
                 "{} är en mapp; flytta undan den eller välj en annan utdatamapp",
@@ -27,7 +32,11 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>
     let mut staged: Vec<(tempfile::NamedTempFile, PathBuf)> = Vec::with_capacity(files.len());
     for (name, contents) in files {
         let target = dir.join(name);
-        let prefix = format!(".{name}.");
+        let folder = target.parent().unwrap_or(dir);
+        let file_name = target
+            .file_name()
+            .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
+        let prefix = format!(".{file_name}.");
         let mut builder = tempfile::Builder::new();
         builder.prefix(&prefix).suffix(".tmp");
         // Temporary files are private (0600); the finished outputs are ordinary documents.
@@ -37,8 +46,8 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>
             builder.permissions(fs::Permissions::from_mode(0o644));
         }
         let mut tmp = builder
-            .tempfile_in(dir)
-            .with_context(|| format!("kan inte skapa en tillfällig fil i {}", dir.display()))?;
+            .tempfile_in(folder)
+            .with_context(|| format!("kan inte skapa en tillfällig fil i {}", folder.display()))?;
         tmp.write_all(contents)
             .and_then(|()| tmp.as_file().sync_all())
             .with_context(|| format!("kan inte skriva {}", target.display()))?;
@@ -88,6 +97,24 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o644, "outputs are readable documents");
         }
+    }
+
+    #[test]
+    fn writes_into_subfolders() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let files = vec![
+            ("kultur/report.md".to_string(), b"# k".to_vec()),
+            ("report.md".to_string(), b"# r".to_vec()),
+        ];
+        write_all(&out, &files).unwrap();
+        assert_eq!(fs::read(out.join("kultur/report.md")).unwrap(), b"# k");
+        assert_eq!(fs::read(out.join("report.md")).unwrap(), b"# r");
+        let names: Vec<_> = fs::read_dir(out.join("kultur"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, vec!["report.md".to_string()]);
     }
 
     #[test]

@@ -81,8 +81,12 @@ pub enum Format {
 /// Arguments of `delar report`.
 #[derive(Args)]
 pub struct ReportArgs {
-    /// The report package folder (with delar.toml).
-    #[arg(value_name = "MAPP", help = "Rapportpaketets mapp (med delar.toml)")]
+    /// The report package folder (with delar.toml), or a municipality folder (with
+    /// kommun.toml listing the committees' packages).
+    #[arg(
+        value_name = "MAPP",
+        help = "Rapportpaketets mapp (med delar.toml), eller en kommunmapp (med kommun.toml)"
+    )]
     pub dir: PathBuf,
     /// Folder to write the outputs to (created if needed).
     #[arg(
@@ -119,8 +123,12 @@ pub struct ReportArgs {
 /// Arguments of `delar check`.
 #[derive(Args)]
 pub struct CheckArgs {
-    /// The report package folder (with delar.toml).
-    #[arg(value_name = "MAPP", help = "Rapportpaketets mapp (med delar.toml)")]
+    /// The report package folder (with delar.toml), or a municipality folder (with
+    /// kommun.toml listing the committees' packages).
+    #[arg(
+        value_name = "MAPP",
+        help = "Rapportpaketets mapp (med delar.toml), eller en kommunmapp (med kommun.toml)"
+    )]
     pub dir: PathBuf,
 }
 
@@ -165,7 +173,15 @@ fn progress_bar() -> ProgressBar {
     bar
 }
 
+/// Whether the folder is a municipality folder (`kommun.toml` listing committee packages).
+fn is_kommun(dir: &Path) -> bool {
+    dir.join(delar_core::kommun::KOMMUN_PATH).is_file()
+}
+
 fn require_package(dir: &Path) -> Result<()> {
+    if is_kommun(dir) {
+        return Ok(());
+    }
     if !dir.is_dir() {
         bail!(
             "{} finns inte eller är ingen mapp; ange mappen med delar.toml (skapa en med `delar init MAPP`)",
@@ -174,7 +190,7 @@ fn require_package(dir: &Path) -> Result<()> {
     }
     if !dir.join("delar.toml").is_file() {
         bail!(
-            "{} saknar delar.toml; är det rätt mapp? (skapa ett nytt rapportpaket med `delar init MAPP`)",
+            "{} saknar delar.toml (och kommun.toml); är det rätt mapp? (skapa ett nytt rapportpaket med `delar init MAPP`)",
             dir.display()
         );
     }
@@ -187,6 +203,9 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
     if args.out.is_none() && !args.json {
         bail!("ange var rapporten ska skrivas med --out MAPP (eller --json för att skriva JSON på standard ut)");
     }
+    if is_kommun(&args.dir) {
+        return report_kommun(&args);
+    }
     let bar = progress_bar();
     let built = delar_core::build_report(
         &DirFiles::new(&args.dir),
@@ -196,22 +215,20 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
     let report = built.map_err(|e| anyhow::anyhow!("{e}"))?;
 
     let json = delar_render::json::to_string_pretty(&report);
+    let files = || documents(&report, selected(&args.format), &json);
+    finish(&args, files, &json, &report.checks)
+}
+
+/// The end of `delar report`: writes the documents into --out (when given), prints the
+/// JSON (with --json) and the check results; the exit code follows the checks.
+fn finish(
+    args: &ReportArgs,
+    files: impl FnOnce() -> Result<Vec<(String, Vec<u8>)>>,
+    json: &str,
+    checks: &[Check],
+) -> Result<ExitCode> {
     if let Some(out) = &args.out {
-        let formats: &[Format] = if args.format.is_empty() {
-            &[
-                Format::Html,
-                Format::Md,
-                Format::Memo,
-                Format::Json,
-                Format::Pdf,
-                Format::Xlsx,
-            ]
-        } else {
-            &args.format
-        };
-        let files = documents(&report, formats, &json)?;
-        let written = output::write_all(out, &files)?;
-        for path in written {
+        for path in output::write_all(out, &files()?)? {
             eprintln!("skrev {}", path.display());
         }
     }
@@ -220,8 +237,77 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
         stdout.write_all(json.as_bytes())?;
         stdout.write_all(b"\n")?;
     }
-    print_checks(&report.checks, args.json);
-    Ok(exit_code(&report.checks))
+    print_checks(checks, args.json);
+    Ok(exit_code(checks))
+}
+
+/// The formats asked for (all when none is named).
+fn selected(formats: &[Format]) -> &[Format] {
+    if formats.is_empty() {
+        &[
+            Format::Html,
+            Format::Md,
+            Format::Memo,
+            Format::Json,
+            Format::Pdf,
+            Format::Xlsx,
+        ]
+    } else {
+        formats
+    }
+}
+
+/// `delar report` on a municipality folder: every committee's report in the subfolder
+/// named by its id, the consolidated report at the top of --out; `--json` prints the
+/// consolidated report's JSON.
+fn report_kommun(args: &ReportArgs) -> Result<ExitCode> {
+    let bar = progress_bar();
+    let built = delar_core::kommun::build_kommun(
+        &DirFiles::new(&args.dir),
+        &options(args.rounding, Some(bar.clone())),
+    );
+    bar.finish_and_clear();
+    let kommun = built.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let json = delar_render::kommun::to_string_pretty(&kommun);
+    let files = || {
+        let formats = selected(&args.format);
+        let mut files = Vec::new();
+        for c in &kommun.committees {
+            let own_json = delar_render::json::to_string_pretty(&c.report);
+            for (name, bytes) in documents(&c.report, formats, &own_json)? {
+                files.push((format!("{}/{name}", c.entry.id), bytes));
+            }
+        }
+        // The consolidated report has no memo; its other outputs come from the
+        // municipality's renderers.
+        for format in formats {
+            let file = match format {
+                Format::Memo => continue,
+                Format::Html => (
+                    "report.html",
+                    delar_render::kommun::html(&kommun).into_bytes(),
+                ),
+                Format::Md => (
+                    "report.md",
+                    delar_render::kommun::markdown(&kommun).into_bytes(),
+                ),
+                Format::Json => ("report.json", format!("{json}\n").into_bytes()),
+                Format::Pdf => (
+                    "report.pdf",
+                    delar_render::kommun::pdf(&kommun).context("kan inte skapa report.pdf")?,
+                ),
+                Format::Xlsx => (
+                    "report.xlsx",
+                    delar_render::kommun::xlsx(&kommun).context("kan inte skapa report.xlsx")?,
+                ),
+            };
+            files.push((file.0.to_string(), file.1));
+        }
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files.dedup_by(|a, b| a.0 == b.0);
+        Ok(files)
+    };
+    finish(args, files, &json, &kommun.consolidated.checks)
 }
 
 fn documents(report: &Report, formats: &[Format], json: &str) -> Result<Vec<(String, Vec<u8>)>> {
@@ -273,10 +359,13 @@ fn documents(report: &Report, formats: &[Format], json: &str) -> Result<Vec<(Str
 pub fn check(args: CheckArgs) -> Result<ExitCode> {
     require_package(&args.dir)?;
     let bar = progress_bar();
-    let checks = delar_core::check_package(
-        &DirFiles::new(&args.dir),
-        &options(RoundingArg::AddsUp, Some(bar.clone())),
-    );
+    let files = DirFiles::new(&args.dir);
+    let options = options(RoundingArg::AddsUp, Some(bar.clone()));
+    let checks = if is_kommun(&args.dir) {
+        delar_core::kommun::check_kommun(&files, &options)
+    } else {
+        delar_core::check_package(&files, &options)
+    };
     bar.finish_and_clear();
     let checks = checks.map_err(|e| anyhow::anyhow!("{e}"))?;
     print_checks(&checks, false);

@@ -48,10 +48,15 @@ pub fn build_report(files: &dyn SourceFiles, options: &Options) -> Result<Report
 /// becomes a failed `texts` check. Unreadable sources are still errors.
 pub fn check_package(files: &dyn SourceFiles, options: &Options) -> Result<Vec<Check>, LoadError> {
     let pkg = load_package(files, options.progress.as_ref())?;
-    let comp = compute(&pkg);
-    let mut checks = run_checks(&pkg, &comp);
+    Ok(checks_of_package(&pkg, options))
+}
+
+/// [`check_package`] on a package already read.
+pub fn checks_of_package(pkg: &Package, options: &Options) -> Vec<Check> {
+    let comp = compute(pkg);
+    let mut checks = run_checks(pkg, &comp);
     if comp.claims.is_empty() {
-        match report_from_package(&pkg, options) {
+        match report_from_package(pkg, options) {
             Ok(_) => checks.push(Check {
                 id: "texts".into(),
                 status: CheckStatus::Pass,
@@ -66,7 +71,7 @@ pub fn check_package(files: &dyn SourceFiles, options: &Options) -> Result<Vec<C
             }),
         }
     }
-    Ok(checks)
+    checks
 }
 
 fn shown(table: Option<&Table>, row: &str, col: &str) -> i64 {

@@ -117,6 +117,16 @@ pub enum LoadError {
         /// What is wrong.
         message: String,
     },
+    /// A committee's package in a municipality folder could not be read or reported.
+    #[error("nämnden {id} (mappen {dir}/): {source}")]
+    Committee {
+        /// The committee's id in `kommun.toml`.
+        id: String,
+        /// Its package folder.
+        dir: String,
+        /// What went wrong, with paths inside the committee's package.
+        source: Box<LoadError>,
+    },
     /// Bookings within scope on result accounts that no row or several rows claim.
     #[error("{}", describe_claims(problems))]
     Claims {

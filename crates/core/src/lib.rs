@@ -12,7 +12,8 @@
 //!    sections and memo as a [`report::Report`].
 //!
 //! Entry points: [`build_report`] (for `delar report`) and [`check_package`] (for
-//! `delar check`).
+//! `delar check`); for a municipality folder with the committees of one municipality,
+//! [`kommun::build_kommun`] and [`kommun::check_kommun`].
 #![deny(missing_docs)]
 
 pub mod build;
@@ -20,6 +21,7 @@ pub mod checks;
 pub mod compute;
 pub mod config;
 pub mod error;
+pub mod kommun;
 pub mod ledger;
 pub mod money;
 pub mod package;
@@ -28,7 +30,7 @@ pub mod sources;
 pub mod tables;
 pub mod texts;
 
-pub use build::{build_report, check_package, report_from_package, Options};
+pub use build::{build_report, check_package, checks_of_package, report_from_package, Options};
 pub use error::{ClaimProblem, LoadError, SourceError};
 pub use package::{load_package, Package, Progress, ProgressFn};
 pub use sources::{MemoryFiles, SourceFiles};

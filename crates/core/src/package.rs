@@ -73,10 +73,11 @@ pub struct TextSource {
 pub struct Package {
     /// The package description.
     pub config: Config,
-    /// Current year's ledger.
-    pub current: Ledger,
+    /// Current year's ledger (shared, not copied, when several committees of a
+    /// municipality read one ledger; see [`crate::kommun`]).
+    pub current: Arc<Ledger>,
     /// Prior year's ledger.
-    pub prior: Option<Ledger>,
+    pub prior: Option<Arc<Ledger>>,
     /// Original budget lines.
     pub budget: Vec<BudgetLine>,
     /// Budget changes.
@@ -206,7 +207,27 @@ pub fn load_package(
     files: &dyn SourceFiles,
     progress: Option<&ProgressFn>,
 ) -> Result<Package, LoadError> {
+    load_package_with(files, progress, &|_| None)
+}
+
+/// A ledger already read, by its path in the package (`None`: read it from the files).
+pub type SharedLedgers<'a> = &'a dyn Fn(&str) -> Option<Arc<Ledger>>;
+
+/// [`load_package`], taking the ledgers that `shared` has (by the path `delar.toml`
+/// names) instead of reading them again: a municipality's committees share one parsed
+/// ledger.
+pub fn load_package_with(
+    files: &dyn SourceFiles,
+    progress: Option<&ProgressFn>,
+    shared: SharedLedgers<'_>,
+) -> Result<Package, LoadError> {
     let config = parse_config(&read_file(files, CONFIG_PATH)?)?;
+    let ledger = |path: &str| -> Result<Arc<Ledger>, LoadError> {
+        match shared(path) {
+            Some(l) => Ok(l),
+            None => Ok(Arc::new(read_ledger(path, &read_file(files, path)?)?)),
+        }
+    };
     let steps = 5 + usize::from(config.ledger.prior.is_some());
     // `step` counts finished steps; `announce` tells what the next (slow) step does.
     let step = std::cell::Cell::new(0);
@@ -227,10 +248,7 @@ pub fn load_package(
     report(format!("{CONFIG_PATH} läst"));
 
     announce(&config.ledger.current);
-    let current = read_ledger(
-        &config.ledger.current,
-        &read_file(files, &config.ledger.current)?,
-    )?;
+    let current = ledger(&config.ledger.current)?;
     report(format!(
         "{}: {} poster",
         current.path,
@@ -239,7 +257,7 @@ pub fn load_package(
     let prior = match &config.ledger.prior {
         Some(p) => {
             announce(p);
-            let l = read_ledger(p, &read_file(files, p)?)?;
+            let l = ledger(p)?;
             report(format!("{}: {} poster", l.path, l.postings.len()));
             Some(l)
         }

@@ -256,8 +256,8 @@ impl Spec {
             .collect();
         Package {
             config,
-            current: Ledger::from_postings("a.se", current),
-            prior: Some(Ledger::from_postings("b.se", prior)),
+            current: Ledger::from_postings("a.se", current).into(),
+            prior: Some(Ledger::from_postings("b.se", prior).into()),
             budget,
             changes,
             forecast: Some(forecast),

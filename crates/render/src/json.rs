@@ -121,8 +121,12 @@ pub fn report(report: &Report) -> Value {
 /// The report as pretty-printed JSON with sorted keys and a final newline: the same
 /// report always gives the same bytes.
 pub fn to_string_pretty(report: &Report) -> String {
-    let value = self::report(report);
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "null".to_string());
+    pretty(&self::report(report))
+}
+
+/// A JSON value as pretty-printed text with a final newline.
+pub(crate) fn pretty(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_string());
     text.push('\n');
     text
 }
@@ -234,7 +238,7 @@ pub(crate) fn percent_value(hundredths: i64) -> Value {
 }
 
 /// The value with every object's keys in sorted order, whatever map type serde_json uses.
-fn sorted(value: Value) -> Value {
+pub(crate) fn sorted(value: Value) -> Value {
     match value {
         Value::Object(map) => {
             let mut entries: Vec<(String, Value)> = map.into_iter().collect();

@@ -12,6 +12,8 @@
 //! - [`pdf::report`] and [`pdf::memo`]: print-ready PDF/A-2b typeset in-process by Typst.
 //! - [`format`]: the Swedish number formatting all of them use.
 //! - [`xlsx::workbook`]: the tables as an Excel workbook with SUM formulas and the checks.
+//! - [`kommun`]: a municipality's consolidated report (`driftredovisning` per committee)
+//!   in every format, through the renderers above.
 #![deny(missing_docs)]
 
 pub mod charts;
@@ -19,6 +21,7 @@ mod common;
 pub mod format;
 pub mod html;
 pub mod json;
+pub mod kommun;
 pub mod markdown;
 mod markdown_html;
 pub mod pdf;

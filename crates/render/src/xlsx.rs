@@ -349,8 +349,12 @@ fn about_sheet(
                 .map(|p| format!("{p} (t.o.m. {})", meta.period_end))
                 .unwrap_or_else(|| format!("t.o.m. {}", meta.period_end)),
         ),
-        ("Kommuner", common::municipality_line(report)),
     ];
+    // A municipality's consolidated report names no member municipalities.
+    let municipalities = common::municipality_line(report);
+    if !municipalities.is_empty() {
+        lines.push(("Kommuner", municipalities));
+    }
     if let Some(host) = common::host_name(report) {
         lines.push(("Huvudman", host.to_string()));
     }
