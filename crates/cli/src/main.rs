@@ -4,6 +4,7 @@ mod output;
 mod package_cmd;
 mod sie_cmd;
 mod starter;
+mod store_cmd;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -36,6 +37,14 @@ enum Command {
     Init(package_cmd::InitArgs),
     #[command(about = "Läs, kontrollera och konvertera SIE-filer")]
     Sie(sie_cmd::SieArgs),
+    #[command(
+        about = "Importera ett paket (filer och huvudböcker) till databasen, allt eller inget"
+    )]
+    Import(store_cmd::ImportArgs),
+    #[command(about = "Hantera användare i databasen")]
+    User(store_cmd::UserArgs),
+    #[command(about = "Hantera API-token i databasen")]
+    Token(store_cmd::TokenArgs),
 }
 
 /// A flag `-{short}, --{name}` under the Swedish options heading.
@@ -161,6 +170,9 @@ fn main() -> ExitCode {
         Command::Check(args) => package_cmd::check(args),
         Command::Init(args) => package_cmd::init(args),
         Command::Sie(args) => sie_cmd::run(args),
+        Command::Import(args) => store_cmd::import(args),
+        Command::User(args) => store_cmd::user(args),
+        Command::Token(args) => store_cmd::token(args),
     };
     match result {
         Ok(code) => code,
