@@ -16,10 +16,10 @@ PACKAGE_SIZES=${PACKAGE_SIZES:-$SIZES}
 PROFILES=${PROFILES:-fortnox visma bl unit4 raindance}
 RUNS=${RUNS:-3}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
-BIN=$CARGO_TARGET_DIR/release
+BIN=${BIN:-$CARGO_TARGET_DIR/release}
 DATA=$PWD/target/bench/data
 mkdir -p "$DATA"
-cargo build --release -q -p delar-cli -p delar-gen >&2
+[ -n "${NO_BUILD:-}" ] || cargo build --release -q -p delar-cli -p delar-gen >&2
 
 median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 # measure CMD...: "peakMB cpu_s wall_s" medians over RUNS.

@@ -28,7 +28,7 @@ ROWS=${ROWS:-1500000}
 PROFILES=${PROFILES:-${PROFILE:-unit4}}
 RUNS=${RUNS:-3}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
-BIN=$CARGO_TARGET_DIR/release
+BIN=${BIN:-$CARGO_TARGET_DIR/release}
 OUTDIR=$PWD/target/bench
 DATA=$OUTDIR/data
 mkdir -p "$OUTDIR" "$DATA"
@@ -41,7 +41,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2
 fi
 
-cargo build --release -q -p delar-cli -p delar-gen >&2
+[ -n "${NO_BUILD:-}" ] || cargo build --release -q -p delar-cli -p delar-gen >&2
 
 # Median of the numbers on standard input.
 median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }

@@ -63,17 +63,33 @@ fn main() -> ExitCode {
         let start = Instant::now();
         let mut rows = 0usize;
         outcome = Ok(0);
-        for item in sie4::Reader::new(&kept[..]) {
-            match item {
-                Ok(sie4::Item::Ver(v)) => {
-                    for t in v.transactions.0 {
-                        rows += 1;
-                        *totals.entry(t.account).or_default() += t.amount;
+        // Item by item over the whole (filtered) buffer, as sie4's Reader does over its
+        // buffer, so that the place of a failure is known.
+        let mut rest = sie4::Span::new(&kept[..]);
+        while !rest.fragment().trim_ascii().is_empty() {
+            match sie4::Item::parse(rest) {
+                Ok((next, item)) => {
+                    if let sie4::Item::Ver(v) = item {
+                        for t in v.transactions.0 {
+                            rows += 1;
+                            *totals.entry(t.account).or_default() += t.amount;
+                        }
                     }
+                    rest = next;
                 }
-                Ok(_) => {}
-                Err(e) => {
-                    outcome = Err(e.to_string());
+                Err(_) => {
+                    let at = rest.location_offset();
+                    let line = kept[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+                    let text: Vec<u8> = kept[at..]
+                        .iter()
+                        .skip_while(|b| b.is_ascii_whitespace())
+                        .take_while(|&&b| b != b'\n' && b != b'\r')
+                        .copied()
+                        .collect();
+                    outcome = Err(format!(
+                        "at line {line} of the filtered file: {}",
+                        String::from_utf8_lossy(&text)
+                    ));
                     break;
                 }
             }
