@@ -367,20 +367,17 @@ fn text_files_check(pkg: &Package, shown: &[Section]) -> Check {
             ));
         }
     }
-    match &pkg.text_dir_files {
-        Some(files) => {
-            for f in files {
-                let used = config.sections.iter().any(|s| s.text.as_deref() == Some(f))
-                    || crate::config::MEMO_TEXTS.contains(&f.as_str());
-                if !used {
-                    problems.push(format!(
+    if let Some(files) = &pkg.text_dir_files {
+        for f in files {
+            let used = config.sections.iter().any(|s| s.text.as_deref() == Some(f))
+                || crate::config::MEMO_TEXTS.contains(&f.as_str());
+            if !used {
+                problems.push(format!(
                         "{} används inte av något avsnitt; lägg till ett [[section]] med text = \"{f}\" eller ta bort filen",
                         path(f)
                     ));
-                }
             }
         }
-        None => {}
     }
     if problems.is_empty() {
         Check {

@@ -985,9 +985,9 @@ fn every_forecast_comment_is_in_the_workbook() {
             panic!("{}: no comment", row.key);
         };
         assert!(
-            texts.iter().any(|t| t == comment),
+            texts.contains(comment),
             "the workbook lacks the comment {comment:?}"
         );
-        assert!(texts.iter().any(|t| *t == row.label), "{}", row.label);
+        assert!(texts.contains(&row.label), "{}", row.label);
     }
 }

@@ -127,7 +127,7 @@ fn a_broken_workbook_names_sheet_row_and_column() {
         assert!(err.starts_with(expect), "{err}");
     }
     // Not a workbook at all.
-    let junk = files.with("budget/budget-2023.xlsx", b"konto;belopp\n".to_vec());
+    let junk = files.with("budget/budget-2023.xlsx", b"konto;belopp\n");
     let err = build_report(&junk, &Options::default())
         .unwrap_err()
         .to_string();
