@@ -38,6 +38,17 @@ impl SourceFiles for DirFiles {
             Err(e) => Err(SourceError::Other(format!("{}: {e}", full.display()))),
         }
     }
+
+    fn list(&self, dir: &str) -> Option<Vec<String>> {
+        let mut names: Vec<String> = fs::read_dir(self.root.join(dir))
+            .ok()?
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        Some(names)
+    }
 }
 
 /// How displayed figures are rounded.
@@ -141,6 +152,12 @@ pub struct InitArgs {
         help = "Mapp att skapa startpaketet i (får inte finnas eller måste vara tom)"
     )]
     pub dir: PathBuf,
+    /// Write the form of a joint committee (several municipalities, one the host).
+    #[arg(
+        long,
+        help = "Skriv formen för en gemensam nämnd (flera kommuner, en huvudman) i stället för en nämnd i en kommun"
+    )]
+    pub gemensam: bool,
 }
 
 fn options(rounding: RoundingArg, progress: Option<ProgressBar>) -> Options {
@@ -431,8 +448,15 @@ pub fn init(args: InitArgs) -> Result<ExitCode> {
             );
         }
     }
-    let files: Vec<(String, Vec<u8>)> = crate::starter::FILES
-        .iter()
+    let starter = &crate::starter::FILES;
+    let (toml, extra): (&[u8], &[(&str, &[u8])]) = if args.gemensam {
+        (crate::starter::GEMENSAM_TOML, &[])
+    } else {
+        (crate::starter::KOMMUN_TOML, crate::starter::KOMMUN_ONLY)
+    };
+    let files: Vec<(String, Vec<u8>)> = std::iter::once(("delar.toml", toml))
+        .chain(starter.iter().copied())
+        .chain(extra.iter().copied())
         .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
         .collect();
     // Write into a sibling temporary folder, then rename it into place: nothing

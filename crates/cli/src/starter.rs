@@ -1,6 +1,19 @@
-//! The starter package that `delar init` writes: a small, runnable, commented example.
+//! The starter package that `delar init` writes: a small, runnable, commented example,
+//! in the form of a committee of one municipality (default) or of a joint committee.
 
-/// Every file of the starter package: path inside the package and contents.
+/// `delar.toml` of a committee of one municipality (`delar init`).
+pub const KOMMUN_TOML: &[u8] = include_bytes!("../starter/delar-kommun.toml");
+
+/// `delar.toml` of a joint committee (`delar init --gemensam`).
+pub const GEMENSAM_TOML: &[u8] = include_bytes!("../starter/delar.toml");
+
+/// Text files only the single-municipality form uses (its own section).
+pub const KOMMUN_ONLY: &[(&str, &[u8])] = &[(
+    "texter/viktiga-handelser.md",
+    include_bytes!("../starter/texter/viktiga-handelser.md"),
+)];
+
+/// The files both forms share: path inside the package and contents.
 pub const FILES: &[(&str, &[u8])] = &[
     (
         "budget/budget-2024.csv",
@@ -10,7 +23,6 @@ pub const FILES: &[(&str, &[u8])] = &[
         "budget/budgetforandringar-2024.csv",
         include_bytes!("../starter/budget/budgetforandringar-2024.csv"),
     ),
-    ("delar.toml", include_bytes!("../starter/delar.toml")),
     (
         "huvudbok/huvudbok-2023.se",
         include_bytes!("../starter/huvudbok/huvudbok-2023.se"),
@@ -35,6 +47,18 @@ pub const FILES: &[(&str, &[u8])] = &[
     (
         "prognos/prognos-2024.csv",
         include_bytes!("../starter/prognos/prognos-2024.csv"),
+    ),
+    (
+        "texter/ansvar-och-uppdrag.md",
+        include_bytes!("../starter/texter/ansvar-och-uppdrag.md"),
+    ),
+    (
+        "texter/planeringsforutsattningar.md",
+        include_bytes!("../starter/texter/planeringsforutsattningar.md"),
+    ),
+    (
+        "texter/verksamhetsberattelse.md",
+        include_bytes!("../starter/texter/verksamhetsberattelse.md"),
     ),
     (
         "texter/drift-kommentar.md",

@@ -401,38 +401,77 @@ fn a_malformed_csv_cell_names_file_line_and_column() {
 
 #[test]
 fn a_started_package_checks_clean_and_reports() {
-    let dir = tempfile::tempdir().unwrap();
-    let pkg = dir.path().join("nytt");
-    let out = delar(&["init", pkg.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = delar(&["check", pkg.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let out_dir = dir.path().join("ut");
-    let out = delar(&[
-        "report",
-        pkg.to_str().unwrap(),
-        "--out",
-        out_dir.to_str().unwrap(),
-        "--format",
-        "html,md",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out_dir.join("report.html").is_file());
-    assert!(out_dir.join("report.md").is_file());
-    assert!(!out_dir.join("report.json").exists());
-    // init refuses to write over a package.
-    let again = delar(&["init", pkg.to_str().unwrap()]);
-    assert_eq!(again.status.code(), Some(2));
+    // (flags, the organisation line the cover must have, one it must not have)
+    let forms: [(&[&str], &str, &str); 2] = [
+        (&[], "Kommun A", "Gemensam nämnd"),
+        (
+            &["--gemensam"],
+            "Gemensam nämnd för Kommun A och Kommun B",
+            "Kommun A kommun",
+        ),
+    ];
+    for (flags, wording, not_wording) in forms {
+        let dir = tempfile::tempdir().unwrap();
+        let pkg = dir.path().join("nytt");
+        let mut args = vec!["init"];
+        args.extend_from_slice(flags);
+        args.push(pkg.to_str().unwrap());
+        let out = delar(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = delar(&["check", pkg.to_str().unwrap()]);
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(out.status.success(), "{stdout}");
+        assert!(
+            stdout.contains(", 0 varningar, 0 fel"),
+            "{flags:?}: delar check warns:\n{stdout}"
+        );
+        let out_dir = dir.path().join("ut");
+        let out = delar(&[
+            "report",
+            pkg.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+            "--format",
+            "html,md",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out_dir.join("report.html").is_file());
+        assert!(!out_dir.join("report.json").exists());
+        let md = std::fs::read_to_string(out_dir.join("report.md")).unwrap();
+        assert!(md.contains(wording), "{flags:?}: {wording} missing");
+        assert!(!md.contains(not_wording), "{flags:?}: {not_wording} found");
+        assert!(!md.contains("kommun kommun"), "{flags:?}");
+        // No heading is directly followed by another heading of the same or a higher
+        // level (a section without content).
+        let headings: Vec<(usize, usize)> = md
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with('#'))
+            .map(|(i, l)| (i, l.chars().take_while(|c| *c == '#').count()))
+            .collect();
+        for pair in headings.windows(2) {
+            let ((a, la), (b, lb)) = (pair[0], pair[1]);
+            let between = md
+                .lines()
+                .skip(a + 1)
+                .take(b - a - 1)
+                .any(|l| !l.trim().is_empty());
+            assert!(
+                between || lb > la,
+                "{flags:?}: empty heading at line {}",
+                a + 1
+            );
+        }
+        // init refuses to write over a package.
+        let again = delar(&["init", pkg.to_str().unwrap()]);
+        assert_eq!(again.status.code(), Some(2));
+    }
 }

@@ -3,7 +3,7 @@
 
 use crate::checks::run_checks;
 use crate::compute::compute;
-use crate::config::{Config, RowKindConfig};
+use crate::config::{Config, Organisation, RowKindConfig};
 use crate::error::LoadError;
 use crate::money::{format_thousands, month_name};
 use crate::package::{load_package, Package, ProgressFn};
@@ -57,12 +57,20 @@ pub fn checks_of_package(pkg: &Package, options: &Options) -> Vec<Check> {
     let mut checks = run_checks(pkg, &comp);
     if comp.claims.is_empty() {
         match report_from_package(pkg, options) {
-            Ok(_) => checks.push(Check {
-                id: "texts".into(),
-                status: CheckStatus::Pass,
-                message: "Texterna och målen kunde fyllas med rapportens siffror.".into(),
-                figures: vec![],
-            }),
+            Ok(report) => {
+                checks.extend(
+                    report
+                        .checks
+                        .into_iter()
+                        .filter(|c| c.id == TEXT_FILES_CHECK),
+                );
+                checks.push(Check {
+                    id: "texts".into(),
+                    status: CheckStatus::Pass,
+                    message: "Texterna och målen kunde fyllas med rapportens siffror.".into(),
+                    figures: vec![],
+                });
+            }
             Err(e) => checks.push(Check {
                 id: "texts".into(),
                 status: CheckStatus::Fail,
@@ -114,27 +122,43 @@ pub fn report_from_package(pkg: &Package, options: &Options) -> Result<Report, L
     let checks = run_checks(pkg, &comp);
     let rounding = options.rounding;
 
-    let income = tables::income_statement(config, &comp, rounding);
-    let netto = tables::municipality_split(config, &comp, &income.netto, rounding);
-    let mut all_tables = vec![income.table, netto];
-    if config.budget_changes.is_some() {
+    let wanted = |id: &str| config.tables.iter().any(|t| t == id);
+    let mut income = tables::income_statement(config, &comp, rounding);
+    let mut netto = tables::municipality_split(config, &comp, &income.netto, rounding);
+    tables::year_end(config, &mut income.table);
+    tables::year_end(config, &mut netto);
+    let mut all_tables = Vec::new();
+    if wanted("resultatrakning") {
+        all_tables.push(income.table);
+    }
+    if wanted("resultat_netto") {
+        all_tables.push(netto);
+    }
+    if wanted("prognoskommentarer") {
+        if let Some(t) = pkg
+            .forecast
+            .as_deref()
+            .and_then(|lines| tables::forecast_comments(config, lines))
+        {
+            all_tables.push(t);
+        }
+    }
+    if wanted("budgetforandringar") {
         all_tables.push(tables::budget_changes(config, &comp, rounding));
     }
-    if let Some(t) = tables::investments(config, &comp, rounding) {
-        all_tables.push(t);
+    if wanted("investeringar") {
+        if let Some(t) = tables::investments(config, &comp, rounding) {
+            all_tables.push(t);
+        }
     }
-    if let Some(t) = tables::staff(config, &comp) {
-        all_tables.push(t);
+    if wanted("personal") {
+        if let Some(t) = tables::staff(config, &comp) {
+            all_tables.push(t);
+        }
     }
 
     let period_end = config.period_end().to_string();
-    let ctx = Context::new(
-        &config.committee,
-        config.year,
-        config.through_month,
-        &period_end,
-        &all_tables,
-    );
+    let ctx = Context::new(config, &period_end, &all_tables);
     let filler = Filler::new(&ctx);
     let text = |name: &str| -> Result<Option<String>, LoadError> {
         match pkg.texts.get(name) {
@@ -173,86 +197,61 @@ pub fn report_from_package(pkg: &Package, options: &Options) -> Result<Report, L
             .any(|t| t.id == id)
             .then(|| Block::Table { id: id.to_string() })
     };
-    let section = |id: &str, heading: &str, level: u8, blocks: Vec<Option<Block>>| Section {
-        id: id.to_string(),
-        heading: heading.to_string(),
-        level,
-        blocks: blocks.into_iter().flatten().collect(),
-    };
-
-    let mut goal_blocks = vec![md(text("mal-inledning.md")?)];
-    for g in &pkg.goals {
-        goal_blocks.push(Some(Block::Goal(Goal {
-            title: g.title.clone(),
-            status: g.status,
-            text: filler.fill(&pkg.goals_path, g.text_line, &g.text)?,
-            indicators: g
-                .indicators
-                .iter()
-                .map(|(name, target, outcome)| Indicator {
-                    name: name.clone(),
-                    target: target.clone(),
-                    outcome: outcome.clone(),
-                })
-                .collect(),
-        })));
+    let mut sections = Vec::new();
+    for sc in &config.sections {
+        let own = match sc.text.as_deref() {
+            Some(name) => text(name)?,
+            None => None,
+        };
+        let blocks: Vec<Option<Block>> = match sc.id.as_str() {
+            "mal" => {
+                let mut goal_blocks = vec![md(own)];
+                for g in &pkg.goals {
+                    goal_blocks.push(Some(Block::Goal(Goal {
+                        title: g.title.clone(),
+                        status: g.status,
+                        text: filler.fill(&pkg.goals_path, g.text_line, &g.text)?,
+                        indicators: g
+                            .indicators
+                            .iter()
+                            .map(|(name, target, outcome)| Indicator {
+                                name: name.clone(),
+                                target: target.clone(),
+                                outcome: outcome.clone(),
+                            })
+                            .collect(),
+                    })));
+                }
+                goal_blocks
+            }
+            "personalredovisning" => vec![table("personal"), md(own)],
+            "drift" => {
+                let heading = if config.through_month == 12 {
+                    "Kommentarer till utfall drift"
+                } else {
+                    "Kommentarer till utfall och prognos drift"
+                };
+                vec![
+                    table("resultatrakning"),
+                    table("resultat_netto"),
+                    md(own.map(|t| format!("### {heading}\n\n{t}"))),
+                    table("prognoskommentarer"),
+                    table("budgetforandringar"),
+                ]
+            }
+            "investeringar" => vec![table("investeringar"), md(own)],
+            _ => vec![md(own)],
+        };
+        sections.push(Section {
+            id: sc.id.clone(),
+            heading: sc.heading.clone(),
+            level: sc.level,
+            blocks: blocks.into_iter().flatten().collect(),
+        });
     }
-    let drift_comment = text("drift-kommentar.md")?
-        .map(|t| format!("### Kommentarer till utfall och prognos drift\n\n{t}"));
-    let sections = vec![
-        section(
-            "sammanfattning",
-            "Sammanfattning",
-            1,
-            vec![md(text("sammanfattning.md")?)],
-        ),
-        section(
-            "ansvar_och_uppdrag",
-            "Ansvar och uppdrag",
-            1,
-            vec![md(text("ansvar-och-uppdrag.md")?)],
-        ),
-        section(
-            "verksamhetsberattelse",
-            "Verksamhetsberättelse",
-            1,
-            vec![md(text("verksamhetsberattelse.md")?)],
-        ),
-        section(
-            "planeringsforutsattningar",
-            "Planeringsförutsättningar",
-            1,
-            vec![md(text("planeringsforutsattningar.md")?)],
-        ),
-        section("mal", "Mål", 1, goal_blocks),
-        section(
-            "personalredovisning",
-            "Personalredovisning",
-            1,
-            vec![table("personal"), md(text("personal-kommentar.md")?)],
-        ),
-        section("ekonomi", "Ekonomi", 1, vec![]),
-        section(
-            "drift",
-            "Drift",
-            2,
-            vec![
-                table("resultatrakning"),
-                table("resultat_netto"),
-                md(drift_comment),
-                table("budgetforandringar"),
-            ],
-        ),
-        section(
-            "investeringar",
-            "Investeringar",
-            2,
-            vec![
-                table("investeringar"),
-                md(text("investeringar-kommentar.md")?),
-            ],
-        ),
-    ];
+    let sections = drop_empty_sections(sections);
+    let mut checks = checks;
+    checks.push(text_files_check(pkg, &sections));
 
     // The generated sentence opens the summary, unless the controller's text places it
     // with `{{ summary_sentence }}`.
@@ -264,13 +263,13 @@ pub fn report_from_package(pkg: &Package, options: &Options) -> Result<Report, L
     };
     let decision = filler.fill("delar.toml, report.decision", 0, &config.decision)?;
     let memo = Memo {
-        title: format!("Delårsrapport {period_end} {}", config.committee),
+        title: format!("{} {period_end} {}", config.report_name, config.committee),
         date: config.memo_date.to_string(),
         summary,
         background: text("tjansteskrivelse-bakgrund.md")?.unwrap_or_default(),
         basis: vec![
             format!("Tjänsteskrivelse i ärendet daterad {}", config.memo_date),
-            format!("Delårsrapport {period_end} {}.", config.committee),
+            format!("{} {period_end} {}.", config.report_name, config.committee),
         ],
         decision,
         author: config.author.clone(),
@@ -318,14 +317,138 @@ fn meta(config: &Config, rounding: Rounding) -> Meta {
     }
     Meta {
         committee: config.committee.clone(),
-        title: format!("Delårsrapport {}", config.period_end()),
+        title: format!("{} {}", config.report_name, config.period_end()),
+        report_name: config.report_name.clone(),
+        cover_title: format!("{} {}", config.report_name, config.year),
         year: config.year,
         through_month: config.through_month,
         period_end: config.period_end().to_string(),
+        organisation: organisation_lines(config),
         municipalities,
         sign_convention: "Belopp i tkr med huvudbokens tecken: intäkter negativa, kostnader positiva. Kommunbidrag visas som erhållet belopp (positivt).".into(),
         rounding,
     }
+}
+
+/// Id of the check on the package's text files.
+pub const TEXT_FILES_CHECK: &str = "text_files";
+
+/// Warns about text files that no section uses and sections whose text file is missing
+/// (named in `[[section]]`, or the section is left out for want of content).
+fn text_files_check(pkg: &Package, shown: &[Section]) -> Check {
+    let config = &pkg.config;
+    let Some(dir) = &config.texts_dir else {
+        return Check {
+            id: TEXT_FILES_CHECK.into(),
+            status: CheckStatus::Pass,
+            message: "Paketet har inga texter (texts.dir saknas).".into(),
+            figures: vec![],
+        };
+    };
+    let path = |name: &str| {
+        let d = dir.trim_end_matches('/');
+        if d.is_empty() || d == "." {
+            name.to_string()
+        } else {
+            format!("{d}/{name}")
+        }
+    };
+    let mut problems = Vec::new();
+    for sc in &config.sections {
+        let Some(name) = sc.text.as_deref() else {
+            continue;
+        };
+        let left_out = !shown.iter().any(|s| s.id == sc.id);
+        if !pkg.texts.contains_key(name) && (sc.text_named || left_out) {
+            problems.push(format!(
+                "{} saknas: avsnittet \"{}\" {}",
+                path(name),
+                sc.heading,
+                if left_out {
+                    "har inget innehåll och utelämnas; skriv texten eller ta bort avsnittet ur [[section]]"
+                } else {
+                    "visas utan text; skriv texten eller ta bort text = ur [[section]]"
+                }
+            ));
+        }
+    }
+    if let Some(files) = &pkg.text_dir_files {
+        for f in files {
+            let used = config.sections.iter().any(|s| s.text.as_deref() == Some(f))
+                || crate::config::MEMO_TEXTS.contains(&f.as_str());
+            if !used {
+                problems.push(format!(
+                        "{} används inte av något avsnitt; lägg till ett [[section]] med text = \"{f}\" eller ta bort filen",
+                        path(f)
+                    ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Check {
+            id: TEXT_FILES_CHECK.into(),
+            status: CheckStatus::Pass,
+            message: match pkg.text_dir_files {
+                Some(_) => "Varje textfil hör till ett avsnitt, och varje avsnitt med textfil har den.".into(),
+                None => format!("Varje avsnitt med textfil har den. Mappen {dir} kunde inte listas, så oanvända textfiler har inte letats efter."),
+            },
+            figures: vec![],
+        }
+    } else {
+        Check {
+            id: TEXT_FILES_CHECK.into(),
+            status: CheckStatus::Warn,
+            message: problems.join("; "),
+            figures: vec![],
+        }
+    }
+}
+
+/// What the cover and memo say about the organisation: "Gemensam nämnd för A och B" and
+/// "Huvudman: A kommun" for a joint committee; "A kommun" or "Region A" otherwise.
+pub fn organisation_lines(config: &Config) -> Vec<String> {
+    let kind = config.organisation;
+    let host = &config.municipalities[config.host()];
+    match kind {
+        Organisation::Gemensam => {
+            let mut names: Vec<&str> = vec![host.name.as_str()];
+            names.extend(
+                config
+                    .municipalities
+                    .iter()
+                    .filter(|m| !m.host)
+                    .map(|m| m.name.as_str()),
+            );
+            let list = match names.split_last() {
+                Some((last, rest)) if !rest.is_empty() => {
+                    format!("{} och {last}", rest.join(", "))
+                }
+                _ => names.join(""),
+            };
+            vec![
+                format!("Gemensam nämnd för {list}"),
+                format!("Huvudman: {}", kind.member_name(&host.name)),
+            ]
+        }
+        Organisation::Kommun | Organisation::Region => vec![kind.member_name(&host.name)],
+    }
+}
+
+/// Leaves out sections without content: a subsection (level 2) without blocks, and a
+/// main section without blocks that has no subsection left under it.
+pub fn drop_empty_sections(sections: Vec<Section>) -> Vec<Section> {
+    let kept: Vec<Section> = sections
+        .into_iter()
+        .filter(|s| s.level == 1 || !s.blocks.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    for (i, s) in kept.iter().enumerate() {
+        let has_children = kept.get(i + 1).is_some_and(|next| next.level > s.level);
+        if !s.blocks.is_empty() || has_children {
+            out.push(s.clone());
+        }
+    }
+    out
 }
 
 #[cfg(test)]

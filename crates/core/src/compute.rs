@@ -364,7 +364,7 @@ pub fn compute(pkg: &Package) -> Computed {
     }
 
     // Split per municipality.
-    let rows = config
+    let mut rows: Vec<RowFigures> = config
         .rows
         .iter()
         .zip(&acc)
@@ -386,6 +386,16 @@ pub fn compute(pkg: &Package) -> Computed {
             }
         })
         .collect();
+
+    // Per December the year's outcome is known: it takes the forecast's place.
+    if config.through_month == 12 {
+        for r in &mut rows {
+            r.total[FORECAST] = r.total[OUTCOME];
+            for m in &mut r.by_municipality {
+                m[FORECAST] = m[OUTCOME];
+            }
+        }
+    }
 
     let claims = claims
         .problems

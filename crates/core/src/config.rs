@@ -23,7 +23,9 @@ struct RawConfig {
     ledger: RawLedger,
     #[serde(default, rename = "row")]
     rows: Vec<RawRow>,
-    allocation: RawAllocation,
+    allocation: Option<RawAllocation>,
+    #[serde(default, rename = "section")]
+    sections: Vec<RawSection>,
     budget: RawBudget,
     forecast: Option<RawFile>,
     investments: Option<RawInvestments>,
@@ -49,6 +51,24 @@ struct RawReport {
     for_information: Vec<String>,
     #[serde(default)]
     percent_rounding: PercentRounding,
+    #[serde(default)]
+    organisation: Option<Organisation>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    tables: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSection {
+    id: String,
+    #[serde(default)]
+    heading: Option<String>,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    level: Option<u8>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -319,6 +339,182 @@ pub struct Config {
     pub goals_file: Option<String>,
     /// Folder of the Markdown texts, if any.
     pub texts_dir: Option<String>,
+    /// What kind of organisation the committee belongs to.
+    pub organisation: Organisation,
+    /// The report's name without the date, e.g. "Delårsrapport" (`report.name`, else
+    /// from the period: see [`default_report_name`]).
+    pub report_name: String,
+    /// The standard tables the report shows, by id (`report.tables`, else every table the
+    /// package has sources for), in [`TABLE_IDS`] order.
+    pub tables: Vec<String>,
+    /// The report's sections in order (`[[section]]`, else [`STANDARD_SECTIONS`]).
+    pub sections: Vec<SectionConfig>,
+    /// Whether the sections were listed in the package (`[[section]]`).
+    pub sections_listed: bool,
+}
+
+/// The kind of organisation a committee belongs to; it decides the wording of the cover
+/// and memo, and whether the report splits the net cost between municipalities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Organisation {
+    /// A committee of one municipality (kommun).
+    Kommun,
+    /// A committee of one region.
+    Region,
+    /// A joint committee (gemensam nämnd) of several municipalities with a host.
+    Gemensam,
+}
+
+/// The standard tables, in the order the report shows them.
+pub const TABLE_IDS: [&str; 6] = [
+    "resultatrakning",
+    "resultat_netto",
+    "prognoskommentarer",
+    "budgetforandringar",
+    "investeringar",
+    "personal",
+];
+
+/// A standard section: id, heading, level, text file (in `texts.dir`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StandardSection {
+    /// Stable id.
+    pub id: &'static str,
+    /// Heading as printed.
+    pub heading: &'static str,
+    /// 1 for a main section, 2 for a subsection.
+    pub level: u8,
+    /// Its text file, if it has one.
+    pub text: Option<&'static str>,
+}
+
+/// The standard sections in the default order (the seed's).
+pub const STANDARD_SECTIONS: [StandardSection; 9] = [
+    StandardSection {
+        id: "sammanfattning",
+        heading: "Sammanfattning",
+        level: 1,
+        text: Some("sammanfattning.md"),
+    },
+    StandardSection {
+        id: "ansvar_och_uppdrag",
+        heading: "Ansvar och uppdrag",
+        level: 1,
+        text: Some("ansvar-och-uppdrag.md"),
+    },
+    StandardSection {
+        id: "verksamhetsberattelse",
+        heading: "Verksamhetsberättelse",
+        level: 1,
+        text: Some("verksamhetsberattelse.md"),
+    },
+    StandardSection {
+        id: "planeringsforutsattningar",
+        heading: "Planeringsförutsättningar",
+        level: 1,
+        text: Some("planeringsforutsattningar.md"),
+    },
+    StandardSection {
+        id: "mal",
+        heading: "Mål",
+        level: 1,
+        text: Some("mal-inledning.md"),
+    },
+    StandardSection {
+        id: "personalredovisning",
+        heading: "Personalredovisning",
+        level: 1,
+        text: Some("personal-kommentar.md"),
+    },
+    StandardSection {
+        id: "ekonomi",
+        heading: "Ekonomi",
+        level: 1,
+        text: None,
+    },
+    StandardSection {
+        id: "drift",
+        heading: "Drift",
+        level: 2,
+        text: Some("drift-kommentar.md"),
+    },
+    StandardSection {
+        id: "investeringar",
+        heading: "Investeringar",
+        level: 2,
+        text: Some("investeringar-kommentar.md"),
+    },
+];
+
+/// The memo's text files (read whatever the sections are).
+pub const MEMO_TEXTS: [&str; 2] = [
+    "tjansteskrivelse-sammanfattning.md",
+    "tjansteskrivelse-bakgrund.md",
+];
+
+/// A section of the report as the package describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionConfig {
+    /// Stable id (a standard id gives the standard content: goals, tables).
+    pub id: String,
+    /// Heading as printed.
+    pub heading: String,
+    /// 1 for a main section, 2 for a subsection.
+    pub level: u8,
+    /// Its text file in `texts.dir`, if any.
+    pub text: Option<String>,
+    /// Whether the package named the text file itself (`text = "…"`).
+    pub text_named: bool,
+}
+
+impl SectionConfig {
+    /// Whether this is a standard section (with standard content besides its text).
+    pub fn standard(&self) -> Option<&'static StandardSection> {
+        STANDARD_SECTIONS.iter().find(|s| s.id == self.id)
+    }
+}
+
+/// The report's name for a period ending with `through_month`: "Tertialrapport 1" (April),
+/// "Delårsrapport" (August), "Verksamhetsberättelse" (December), else "Månadsrapport".
+pub fn default_report_name(through_month: u32) -> &'static str {
+    match through_month {
+        4 => "Tertialrapport 1",
+        8 => "Delårsrapport",
+        12 => "Verksamhetsberättelse",
+        _ => "Månadsrapport",
+    }
+}
+
+/// Whether a name already says what kind of body it is ("… kommun", "… stad", "Region …").
+fn names_itself(name: &str, words: &[&str]) -> bool {
+    let lower = name.to_lowercase();
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| words.contains(&w))
+}
+
+impl Organisation {
+    /// A member's name as printed: "Herrljunga kommun", "Region Halland"; a name that
+    /// already says it ("Kommun A", "Göteborgs stad", "Region Skåne") is kept as it is.
+    pub fn member_name(self, name: &str) -> String {
+        match self {
+            Organisation::Region => {
+                if names_itself(name, &["region", "regionen"]) {
+                    name.to_string()
+                } else {
+                    format!("Region {name}")
+                }
+            }
+            Organisation::Kommun | Organisation::Gemensam => {
+                if names_itself(name, &["kommun", "kommunen", "stad", "staden"]) {
+                    name.to_string()
+                } else {
+                    format!("{name} kommun")
+                }
+            }
+        }
+    }
 }
 
 /// A member municipality.
@@ -639,6 +835,29 @@ fn validate(raw: RawConfig) -> Result<Config, LoadError> {
             host: m.host,
         });
     }
+    let organisation = match r.organisation {
+        Some(o) => o,
+        None if municipalities.len() > 1 => Organisation::Gemensam,
+        None => Organisation::Kommun,
+    };
+    match (organisation, municipalities.len()) {
+        (Organisation::Gemensam, 1) => {
+            return Err(cfg_err(
+                "report.organisation = \"gemensam\" kräver minst två [[municipality]]; för en nämnd i en kommun, skriv organisation = \"kommun\" (eller \"region\")".into(),
+            ))
+        }
+        (Organisation::Kommun | Organisation::Region, n) if n > 1 => {
+            return Err(cfg_err(format!(
+                "report.organisation = \"{}\" gäller en enda kommun eller region, men paketet har {n} [[municipality]]; skriv organisation = \"gemensam\" för en gemensam nämnd",
+                if organisation == Organisation::Region { "region" } else { "kommun" }
+            )))
+        }
+        _ => {}
+    }
+    if municipalities.len() == 1 {
+        // The only member is its own host.
+        municipalities[0].host = true;
+    }
     let hosts: Vec<&str> = municipalities
         .iter()
         .filter(|m| m.host)
@@ -667,8 +886,31 @@ fn validate(raw: RawConfig) -> Result<Config, LoadError> {
             })
     };
 
-    // Allocation keys.
-    let a = raw.allocation;
+    // Allocation keys: only a joint committee splits its net cost; a committee of one
+    // municipality gets one key that gives it everything.
+    let a = match (raw.allocation, municipalities.len()) {
+        (Some(a), n) if n > 1 => a,
+        (None, n) if n > 1 => {
+            return Err(cfg_err(format!(
+                "[allocation] saknas: en gemensam nämnd med {n} kommuner behöver fördelningsnycklar (se docs/PACKAGE.md)"
+            )))
+        }
+        (Some(_), _) => {
+            return Err(cfg_err(
+                "[allocation] gäller bara en gemensam nämnd med flera kommuner; ta bort [allocation] och dess nycklar (nämnden har en enda kommun, så inget fördelas)".into(),
+            ))
+        }
+        (None, _) => RawAllocation {
+            dimension: raw.ledger.scope_dimension,
+            default_key: "hela".into(),
+            keys: vec![RawKey {
+                id: "hela".into(),
+                label: "hela beloppet".into(),
+                shares: BTreeMap::from([(municipalities[0].id.clone(), "100".to_string())]),
+            }],
+            specific: Vec::new(),
+        },
+    };
     let mut keys: Vec<AllocationKey> = Vec::new();
     for k in &a.keys {
         if keys.iter().any(|x| x.id == k.id) {
@@ -755,6 +997,12 @@ fn validate(raw: RawConfig) -> Result<Config, LoadError> {
             )));
         }
         let key = match &row.key {
+            Some(k) if municipalities.len() == 1 => {
+                return Err(cfg_err(format!(
+                    "row \"{}\": key = \"{k}\" är en fördelningsnyckel, men nämnden har en enda kommun och fördelar inget; ta bort key",
+                    row.id
+                )))
+            }
             Some(k) => key_index(k, &format!("row \"{}\"", row.id))?,
             None => default_key,
         };
@@ -829,6 +1077,121 @@ fn validate(raw: RawConfig) -> Result<Config, LoadError> {
         }),
     };
 
+    let report_name = match r.name.as_deref().map(str::trim) {
+        Some("") => return Err(cfg_err("report.name är tomt; ta bort nyckeln eller skriv rapportens namn, t.ex. \"Tertialrapport 1\"".into())),
+        Some(n) => n.to_string(),
+        None => default_report_name(r.through_month).to_string(),
+    };
+    let available = |id: &str| -> Result<(), String> {
+        let missing = match id {
+            "resultat_netto" if municipalities.len() < 2 => "flera kommuner (en gemensam nämnd)",
+            "budgetforandringar" if raw.budget.changes.is_none() => "budget.changes",
+            "prognoskommentarer" if raw.forecast.is_none() => "[forecast]",
+            "investeringar" if investments.is_none() => "[investments]",
+            "personal" if staff.is_none() => "[staff]",
+            _ => return Ok(()),
+        };
+        Err(format!("report.tables: tabellen \"{id}\" kräver {missing}"))
+    };
+    let tables: Vec<String> = match &r.tables {
+        None => TABLE_IDS
+            .iter()
+            .filter(|id| available(id).is_ok())
+            .map(|id| id.to_string())
+            .collect(),
+        Some(list) => {
+            for id in list {
+                if !TABLE_IDS.contains(&id.as_str()) {
+                    return Err(cfg_err(format!(
+                        "report.tables: okänd tabell \"{id}\" (kända: {})",
+                        TABLE_IDS.join(", ")
+                    )));
+                }
+                available(id).map_err(cfg_err)?;
+            }
+            TABLE_IDS
+                .iter()
+                .filter(|id| list.iter().any(|l| l == *id))
+                .map(|id| id.to_string())
+                .collect()
+        }
+    };
+    let sections_listed = !raw.sections.is_empty();
+    let sections = if sections_listed {
+        let mut out: Vec<SectionConfig> = Vec::new();
+        for sec in &raw.sections {
+            let what = format!("[[section]] \"{}\"", sec.id);
+            if !is_valid_key(&sec.id) {
+                return Err(cfg_err(format!(
+                    "{what}: id får bara innehålla a–z, 0–9 och _ och ska börja med en bokstav"
+                )));
+            }
+            if out.iter().any(|o| o.id == sec.id) {
+                return Err(cfg_err(format!("{what} finns två gånger")));
+            }
+            let standard = STANDARD_SECTIONS.iter().find(|s| s.id == sec.id);
+            let heading = match (&sec.heading, standard) {
+                (Some(h), _) if !h.trim().is_empty() => h.trim().to_string(),
+                (_, Some(st)) => st.heading.to_string(),
+                _ => {
+                    return Err(cfg_err(format!(
+                        "{what}: heading saknas (ett eget avsnitt behöver en rubrik, t.ex. heading = \"Viktiga händelser\")"
+                    )))
+                }
+            };
+            let level = sec.level.unwrap_or(standard.map_or(1, |st| st.level));
+            if !(1..=2).contains(&level) {
+                return Err(cfg_err(format!(
+                    "{what}: level = {level}, väntade 1 eller 2"
+                )));
+            }
+            let text = match sec.text.as_deref().map(str::trim) {
+                Some("") => None,
+                Some(t) if t.contains('/') || t.contains('\\') || !t.ends_with(".md") => {
+                    return Err(cfg_err(format!(
+                        "{what}: text = \"{t}\" ska vara ett filnamn i texts.dir som slutar på .md"
+                    )))
+                }
+                Some(t) => Some(t.to_string()),
+                None => match standard {
+                    Some(st) => st.text.map(str::to_string),
+                    None => Some(format!("{}.md", sec.id.replace('_', "-"))),
+                },
+            };
+            out.push(SectionConfig {
+                id: sec.id.clone(),
+                heading,
+                level,
+                text,
+                text_named: sec.text.is_some(),
+            });
+        }
+        for t in &tables {
+            let home = match t.as_str() {
+                "investeringar" => "investeringar",
+                "personal" => "personalredovisning",
+                _ => "drift",
+            };
+            if !out.iter().any(|s| s.id == home) {
+                return Err(cfg_err(format!(
+                    "tabellen \"{t}\" visas i avsnittet \"{home}\", som saknas bland [[section]]; lägg till [[section]] med id = \"{home}\" eller välj tabeller med report.tables"
+                )));
+            }
+        }
+        out
+    } else {
+        STANDARD_SECTIONS
+            .iter()
+            .map(|st| SectionConfig {
+                id: st.id.to_string(),
+                heading: st.heading.to_string(),
+                level: st.level,
+                text: st.text.map(str::to_string),
+                text_named: false,
+            })
+            .collect()
+    };
+
     Ok(Config {
         committee: r.committee,
         year: r.year,
@@ -866,6 +1229,11 @@ fn validate(raw: RawConfig) -> Result<Config, LoadError> {
             .map(|g| nonempty_path(&g.file, "goals.file"))
             .transpose()?,
         texts_dir: raw.texts.map(|t| t.dir.trim().to_string()),
+        organisation,
+        report_name,
+        tables,
+        sections,
+        sections_listed,
     })
 }
 

@@ -99,6 +99,20 @@ pub enum LoadError {
         /// What is wrong.
         message: String,
     },
+    /// A cell or the layout of a workbook source (`.xlsx`) is wrong.
+    #[error("{path}: blad \"{sheet}\", rad {row}{}: {message}", sheet_column(column.as_deref()))]
+    Sheet {
+        /// Path inside the package.
+        path: String,
+        /// The worksheet's name.
+        sheet: String,
+        /// Row as Excel numbers it (1-based).
+        row: usize,
+        /// Column as Excel names it, with the column's header, e.g. `C (belopp)`.
+        column: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
     /// A ledger file could not be read as SIE.
     #[error("{path}: SIE-filen kan inte läsas: {message}")]
     Sie {
@@ -141,6 +155,10 @@ fn at_line(path: &str, line: usize) -> String {
     } else {
         format!("{path}:{line}")
     }
+}
+
+fn sheet_column(column: Option<&str>) -> String {
+    column.map_or(String::new(), |c| format!(", kolumn {c}"))
 }
 
 fn with_column(column: Option<&str>, message: &str) -> String {

@@ -30,20 +30,6 @@ pub struct Progress {
 /// A progress callback.
 pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 
-/// The text files of a package, in report order (file name, section id).
-pub const TEXT_FILES: [&str; 10] = [
-    "sammanfattning.md",
-    "ansvar-och-uppdrag.md",
-    "verksamhetsberattelse.md",
-    "planeringsforutsattningar.md",
-    "mal-inledning.md",
-    "personal-kommentar.md",
-    "drift-kommentar.md",
-    "investeringar-kommentar.md",
-    "tjansteskrivelse-sammanfattning.md",
-    "tjansteskrivelse-bakgrund.md",
-];
-
 /// A goal as written in the goals file (its text not yet filled).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GoalSource {
@@ -94,8 +80,11 @@ pub struct Package {
     pub goals: Vec<GoalSource>,
     /// Goals file path (for template errors).
     pub goals_path: String,
-    /// Text templates by file name (see [`TEXT_FILES`]); missing files are absent.
+    /// Text templates by file name (the sections' and the memo's); missing files are
+    /// absent.
     pub texts: BTreeMap<String, TextSource>,
+    /// The Markdown files in `texts.dir` (sorted), when the folder could be listed.
+    pub text_dir_files: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -323,14 +312,26 @@ pub fn load_package_with(
         None => (Vec::new(), String::new()),
     };
     let mut texts = BTreeMap::new();
+    let mut text_dir_files = None;
     if let Some(dir) = &config.texts_dir {
-        for name in TEXT_FILES {
+        let names = config
+            .sections
+            .iter()
+            .filter_map(|s| s.text.as_deref())
+            .chain(crate::config::MEMO_TEXTS);
+        for name in names {
             let path = join(dir, name);
             if let Some(bytes) = read_optional(files, &path)? {
                 let text = utf8_text(&path, &bytes)?;
                 texts.insert(name.to_string(), TextSource { path, text });
             }
         }
+        text_dir_files = files.list(dir).map(|names| {
+            names
+                .into_iter()
+                .filter(|n| n.to_lowercase().ends_with(".md"))
+                .collect()
+        });
     }
     report("mål och texter lästa".into());
 
@@ -347,5 +348,6 @@ pub fn load_package_with(
         goals,
         goals_path,
         texts,
+        text_dir_files,
     })
 }

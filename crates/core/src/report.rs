@@ -59,8 +59,16 @@ pub struct Meta {
     pub through_month: u32,
     /// Last day of the period as `YYYY-MM-DD`.
     pub period_end: String,
+    /// The report's name without the date, e.g. "Delårsrapport", "Tertialrapport 1".
+    pub report_name: String,
+    /// Title of the printed cover, e.g. "Delårsrapport 2023".
+    pub cover_title: String,
     /// The member municipalities, the host first.
     pub municipalities: Vec<MunicipalityRef>,
+    /// The organisation as the cover and memo state it, one line each: "Gemensam nämnd
+    /// för Herrljunga och Vårgårda" and "Huvudman: Herrljunga kommun" for a joint
+    /// committee, "Herrljunga kommun" or "Region Halland" otherwise.
+    pub organisation: Vec<String>,
     /// The sign convention of the tables, stated in the report.
     pub sign_convention: String,
     /// How displayed figures were rounded.
@@ -263,6 +271,8 @@ pub enum Unit {
     Tkr,
     /// Percent.
     Procent,
+    /// Text only (no figures), e.g. the forecast comments.
+    Text,
 }
 
 /// A value column.

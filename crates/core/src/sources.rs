@@ -11,6 +11,14 @@ use std::collections::BTreeMap;
 pub trait SourceFiles {
     /// The bytes of the file at `path`.
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError>;
+
+    /// The names of the files directly in folder `dir` (sorted), or `None` when this
+    /// access cannot list folders (then `delar check` says that it could not look for
+    /// unused text files).
+    fn list(&self, dir: &str) -> Option<Vec<String>> {
+        let _ = dir;
+        None
+    }
 }
 
 /// An in-memory package: path → bytes.
@@ -37,6 +45,23 @@ impl MemoryFiles {
 impl SourceFiles for MemoryFiles {
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
         self.files.get(path).cloned().ok_or(SourceError::NotFound)
+    }
+
+    fn list(&self, dir: &str) -> Option<Vec<String>> {
+        let dir = dir.trim_end_matches('/');
+        let prefix = if dir.is_empty() || dir == "." {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        Some(
+            self.files
+                .keys()
+                .filter_map(|k| k.strip_prefix(&prefix))
+                .filter(|rest| !rest.contains('/'))
+                .map(str::to_string)
+                .collect(),
+        )
     }
 }
 
@@ -83,21 +108,36 @@ pub fn utf8_text(path: &str, bytes: &[u8]) -> Result<String, LoadError> {
     Ok(text.strip_prefix('\u{feff}').unwrap_or(text).to_string())
 }
 
-/// One CSV record: its line and its cells by (lower-case) column name.
+/// One CSV record (or worksheet row): its line and its cells by (lower-case) column
+/// name.
 #[derive(Debug, Clone)]
 struct Record {
     path: String,
     line: usize,
     cells: BTreeMap<String, String>,
+    /// For a workbook row: the sheet's name and each column's letter by name.
+    sheet: Option<(String, BTreeMap<String, String>)>,
 }
 
 impl Record {
     fn err(&self, column: &str, message: impl Into<String>) -> LoadError {
-        LoadError::Csv {
-            path: self.path.clone(),
-            line: self.line,
-            column: Some(column.to_string()),
-            message: message.into(),
+        match &self.sheet {
+            Some((sheet, letters)) => LoadError::Sheet {
+                path: self.path.clone(),
+                sheet: sheet.clone(),
+                row: self.line,
+                column: Some(format!(
+                    "{} ({column})",
+                    letters.get(column).map_or("?", String::as_str)
+                )),
+                message: message.into(),
+            },
+            None => LoadError::Csv {
+                path: self.path.clone(),
+                line: self.line,
+                column: Some(column.to_string()),
+                message: message.into(),
+            },
         }
     }
 
@@ -170,14 +210,194 @@ impl Record {
     }
 }
 
-/// Parses a CSV source: header detection, required and optional columns (case-insensitive,
-/// order free, unknown columns are errors), empty lines skipped.
+/// Whether a source path names an Excel workbook (read with calamine).
+pub fn is_workbook_path(path: &str) -> bool {
+    path.to_lowercase().ends_with(".xlsx")
+}
+
+/// Excel's name of a 0-based column: A, B, …, Z, AA, …
+fn column_letter(mut index: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + u8::try_from(index % 26).unwrap_or(0));
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A workbook cell as text, as a CSV cell would hold it. Numbers are written in their
+/// shortest exact decimal form (the cell's binary value is the external boundary; the
+/// amount parser then demands at most two decimals). Dates, booleans and error values are
+/// not amounts, codes or texts of these sources: an error naming the cell.
+fn cell_text(cell: &calamine::Data) -> Result<String, String> {
+    use calamine::Data;
+    match cell {
+        Data::Empty => Ok(String::new()),
+        Data::String(s) => Ok(s.clone()),
+        Data::Int(i) => Ok(i.to_string()),
+        Data::Float(f) if f.is_finite() => Ok(format!("{f}")),
+        Data::Float(_) => Err("talet är inte ändligt".into()),
+        Data::Bool(b) => Err(format!(
+            "cellen är ett sanningsvärde ({}); skriv ett tal eller en text",
+            if *b { "SANT" } else { "FALSKT" }
+        )),
+        Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
+            Err("cellen är formaterad som datum eller tid; formatera den som tal eller text".into())
+        }
+        Data::Error(e) => Err(format!(
+            "cellen innehåller felvärdet {e}; rätta formeln eller skriv värdet"
+        )),
+    }
+}
+
+/// Reads the first worksheet of a workbook into a header and rows of text, checking
+/// the header like [`read_csv`] does.
+fn read_xlsx(
+    path: &str,
+    bytes: &[u8],
+    required: &[&str],
+    optional: &[&str],
+) -> Result<Vec<Record>, LoadError> {
+    use calamine::Reader;
+    let whole = |message: String| LoadError::Read {
+        path: path.to_string(),
+        message,
+    };
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
+            whole(format!(
+                "filen är ingen läsbar Excel-arbetsbok (.xlsx): {e}; spara den som .xlsx igen eller använd CSV"
+            ))
+        })?;
+    let sheet = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| whole("arbetsboken har inget blad".into()))?;
+    let range = book
+        .worksheet_range(&sheet)
+        .map_err(|e| whole(format!("bladet \"{sheet}\" kan inte läsas: {e}")))?;
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    let (row0, col0) = (row0 as usize, col0 as usize);
+    let sheet_err = |row: usize, column: Option<String>, message: String| LoadError::Sheet {
+        path: path.to_string(),
+        sheet: sheet.clone(),
+        row,
+        column,
+        message,
+    };
+    let mut rows = range.rows().enumerate();
+    // The header is the first row with anything in it.
+    let (header_index, header_cells) = loop {
+        match rows.next() {
+            Some((i, cells)) if cells.iter().any(|c| !matches!(c, calamine::Data::Empty)) => {
+                break (i, cells)
+            }
+            Some(_) => continue,
+            None => {
+                return Err(sheet_err(
+                    1,
+                    None,
+                    "bladet är tomt; första raden ska vara rubrikraden".into(),
+                ))
+            }
+        }
+    };
+    let header_row = row0 + header_index + 1;
+    let mut headers: Vec<String> = Vec::new();
+    for (i, c) in header_cells.iter().enumerate() {
+        let letter = column_letter(col0 + i);
+        let text = cell_text(c).map_err(|m| sheet_err(header_row, Some(letter.clone()), m))?;
+        headers.push(text.trim().to_lowercase());
+    }
+    // Trailing empty header cells (a formatted but empty column) are not columns.
+    while headers.last().is_some_and(String::is_empty) {
+        headers.pop();
+    }
+    check_header(&headers, required, optional).map_err(|m| sheet_err(header_row, None, m))?;
+    let letters: BTreeMap<String, String> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.clone(), column_letter(col0 + i)))
+        .collect();
+    let mut out = Vec::new();
+    for (i, cells) in rows {
+        let row = row0 + i + 1;
+        let mut texts = BTreeMap::new();
+        for (j, c) in cells.iter().enumerate() {
+            let letter = column_letter(col0 + j);
+            let text = cell_text(c).map_err(|m| {
+                let name = headers.get(j).map_or(String::new(), |h| format!(" ({h})"));
+                sheet_err(row, Some(format!("{letter}{name}")), m)
+            })?;
+            match headers.get(j) {
+                Some(h) => {
+                    texts.insert(h.clone(), text);
+                }
+                None if text.trim().is_empty() => {}
+                None => {
+                    return Err(sheet_err(
+                        row,
+                        Some(letter),
+                        "värde i en kolumn utan rubrik; ta bort det eller ge kolumnen en rubrik"
+                            .into(),
+                    ))
+                }
+            }
+        }
+        if texts.values().all(|t| t.trim().is_empty()) {
+            continue;
+        }
+        out.push(Record {
+            path: path.to_string(),
+            line: row,
+            cells: texts,
+            sheet: Some((sheet.clone(), letters.clone())),
+        });
+    }
+    Ok(out)
+}
+
+/// Checks a header: every column known, none twice, every required one present.
+fn check_header(headers: &[String], required: &[&str], optional: &[&str]) -> Result<(), String> {
+    let expected = required
+        .iter()
+        .map(|c| c.to_string())
+        .chain(optional.iter().map(|c| format!("({c})")))
+        .collect::<Vec<_>>()
+        .join(";");
+    for (i, h) in headers.iter().enumerate() {
+        if !required.contains(&h.as_str()) && !optional.contains(&h.as_str()) {
+            return Err(format!("okänd kolumn \"{h}\" (väntade {expected})"));
+        }
+        if headers[..i].contains(h) {
+            return Err(format!("kolumnen \"{h}\" finns två gånger"));
+        }
+    }
+    for r in required {
+        if !headers.iter().any(|h| h == r) {
+            return Err(format!("kolumnen \"{r}\" saknas (väntade {expected})"));
+        }
+    }
+    Ok(())
+}
+
+/// Parses a CSV source (or, for a `.xlsx` path, the first sheet of a workbook): header
+/// detection, required and optional columns (case-insensitive, order free, unknown
+/// columns are errors), empty lines skipped.
 fn read_csv(
     path: &str,
     bytes: &[u8],
     required: &[&str],
     optional: &[&str],
 ) -> Result<Vec<Record>, LoadError> {
+    if is_workbook_path(path) {
+        return read_xlsx(path, bytes, required, optional);
+    }
     let text = utf8_text(path, bytes)?;
     let header_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let delimiter = if header_line.matches(';').count() >= header_line.matches(',').count() {
@@ -219,29 +439,7 @@ fn read_csv(
         column: None,
         message,
     };
-    let expected = required
-        .iter()
-        .map(|c| c.to_string())
-        .chain(optional.iter().map(|c| format!("({c})")))
-        .collect::<Vec<_>>()
-        .join(";");
-    for (i, h) in headers.iter().enumerate() {
-        if !required.contains(&h.as_str()) && !optional.contains(&h.as_str()) {
-            return Err(header_err(format!(
-                "okänd kolumn \"{h}\" (väntade {expected})"
-            )));
-        }
-        if headers[..i].contains(h) {
-            return Err(header_err(format!("kolumnen \"{h}\" finns två gånger")));
-        }
-    }
-    for r in required {
-        if !headers.iter().any(|h| h == r) {
-            return Err(header_err(format!(
-                "kolumnen \"{r}\" saknas (väntade {expected})"
-            )));
-        }
-    }
+    check_header(&headers, required, optional).map_err(header_err)?;
     let mut out = Vec::new();
     for rec in reader.records() {
         let rec = rec.map_err(csv_err)?;
@@ -269,6 +467,7 @@ fn read_csv(
             path: path.to_string(),
             line,
             cells,
+            sheet: None,
         });
     }
     Ok(out)

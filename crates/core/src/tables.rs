@@ -70,13 +70,26 @@ fn source_column(id: &str, label: String) -> Column {
     }
 }
 
-/// The five columns of the operating tables.
+/// The columns of the operating tables. Up to November: Utfall prior year, Utfall,
+/// Budget, Prognos, Avvikelse helår. Per December the year's outcome is known, so the
+/// Prognos column is left out (see [`year_end`]) and Avvikelse is budget − utfall.
 pub fn operating_columns(config: &Config) -> Vec<Column> {
     let m = config.through_month;
     let col = source_column;
+    let (prior, current) = if m == 12 {
+        (
+            format!("Utfall {}", config.year - 1),
+            format!("Utfall {}", config.year),
+        )
+    } else {
+        (
+            format!("Utfall {}{m:02}", config.year - 1),
+            format!("Utfall {}{m:02}", config.year),
+        )
+    };
     vec![
-        col("utfall_fg", format!("Utfall {}{m:02}", config.year - 1)),
-        col("utfall", format!("Utfall {}{m:02}", config.year)),
+        col("utfall_fg", prior),
+        col("utfall", current),
         col("budget", format!("Budget {}", config.year)),
         col("prognos", format!("Prognos {}", config.year)),
         Column {
@@ -84,6 +97,90 @@ pub fn operating_columns(config: &Config) -> Vec<Column> {
             ..col("avvikelse", "Avvikelse helår".to_string())
         },
     ]
+}
+
+/// Per December (the year's outcome, where the engine sets prognos = utfall): drops the
+/// Prognos column of an operating table, and Avvikelse becomes budget − utfall (the same
+/// displayed figures, as both columns are rounded alike from the same amounts).
+pub fn year_end(config: &Config, table: &mut Table) {
+    if config.through_month != 12 {
+        return;
+    }
+    let Some(p) = table.column_index("prognos") else {
+        return;
+    };
+    table.columns.remove(p);
+    for r in &mut table.rows {
+        if p < r.cells.len() {
+            r.cells.remove(p);
+        }
+    }
+    if let Some(c) = table.columns.iter_mut().find(|c| c.id == "avvikelse") {
+        c.label = "Avvikelse".into();
+        c.sum_of = vec![Term::plus("budget"), Term::minus("utfall")];
+    }
+    for n in &mut table.notes {
+        *n = n.replace(
+            "Avvikelse helår = budget − prognos",
+            "Avvikelse = budget − utfall",
+        );
+    }
+}
+
+/// Builds `prognoskommentarer`: the managers' comments of the forecast file (`kommentar`),
+/// one row per commented line with the row it explains and its ansvar, in file order; the
+/// comment is the row's note (printed in a wide column beside the row).
+/// `None` when no line has a comment.
+pub fn forecast_comments(config: &Config, lines: &[crate::sources::ForecastLine]) -> Option<Table> {
+    let mut used: Vec<String> = Vec::new();
+    let rows: Vec<Row> = lines
+        .iter()
+        .filter(|l| !l.comment.trim().is_empty())
+        .map(|l| {
+            let label = config
+                .rows
+                .iter()
+                .find(|r| r.id == l.row)
+                .map_or(l.row.as_str(), |r| r.label.as_str());
+            let base = match &l.ansvar {
+                Some(a) => format!("{}_{}", l.row, slug(a)),
+                None => l.row.clone(),
+            };
+            let mut r = row(
+                &unique_key(&mut used, base),
+                label,
+                RowKind::Item,
+                vec![Cell::Text {
+                    text: l.ansvar.clone().unwrap_or_default(),
+                }],
+            );
+            r.note = Some(l.comment.trim().to_string());
+            r
+        })
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let text_column = |id: &str, label: &str| Column {
+        id: id.to_string(),
+        label: label.to_string(),
+        sum_of: Vec::new(),
+    };
+    let about = if config.through_month == 12 {
+        "utfallet"
+    } else {
+        "prognosen"
+    };
+    Some(Table {
+        id: "prognoskommentarer".into(),
+        title: format!("KOMMENTARER TILL {}", about.to_uppercase()),
+        unit: Unit::Text,
+        columns: vec![text_column("ansvar", "Ansvar")],
+        rows,
+        notes: vec![format!(
+            "Ansvariga chefers kommentarer till {about} per rad i resultaträkningen och ansvar, ur prognosfilen."
+        )],
+    })
 }
 
 /// Exact and displayed values of a row per computed column.

@@ -2,6 +2,7 @@
 //! the displayed figures (placeholders of PACKAGE.md); undefined names are errors that
 //! name the file and line.
 
+use crate::config::Config;
 use crate::error::LoadError;
 use crate::money::{format_thousands, month_name};
 use crate::report::{Cell, Table};
@@ -12,7 +13,8 @@ use std::collections::BTreeMap;
 /// The values templates can use.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Context {
-    /// `period.end`, `period.year`, `period.through_month`, `period.month_name`.
+    /// `period.end`, `period.year`, `period.through_month`, `period.month_name`,
+    /// `period.report_name`.
     pub period: BTreeMap<String, Value>,
     /// Committee name.
     pub committee: String,
@@ -24,6 +26,8 @@ pub struct Context {
     pub inv: BTreeMap<String, BTreeMap<String, i64>>,
     /// Budget changes: row key (and `totalt`) → tkr.
     pub bf: BTreeMap<String, i64>,
+    /// Staff figures: row key → percent as displayed ("3,17"), "–" when not shown.
+    pub personal: BTreeMap<String, String>,
     /// The memo's generated first sentence (see [`crate::build::summary_sentence`]).
     pub summary_sentence: String,
 }
@@ -51,15 +55,29 @@ pub fn table_values(table: Option<&Table>) -> BTreeMap<String, BTreeMap<String, 
     out
 }
 
+/// The staff table's figures as texts: row key → "3,17" (percent with a decimal comma),
+/// or "–" for a figure that is not shown (small group) or has nothing to divide by.
+pub fn staff_values(table: Option<&Table>) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Some(t) = table {
+        for r in &t.rows {
+            let v = match r.cells.first() {
+                Some(Cell::Percent { shown_hundredths }) => {
+                    crate::money::format_decimal(*shown_hundredths, 2).replace('.', ",")
+                }
+                _ => "\u{2013}".to_string(),
+            };
+            out.insert(r.key.clone(), v);
+        }
+    }
+    out
+}
+
 impl Context {
     /// Builds the context from the finished tables.
-    pub fn new(
-        committee: &str,
-        year: i32,
-        through_month: u32,
-        period_end: &str,
-        tables: &[Table],
-    ) -> Context {
+    pub fn new(config: &Config, period_end: &str, tables: &[Table]) -> Context {
+        let (committee, year, through_month) =
+            (config.committee.as_str(), config.year, config.through_month);
         let find = |id: &str| tables.iter().find(|t| t.id == id);
         let mut period = BTreeMap::new();
         period.insert("end".to_string(), Value::from(period_end));
@@ -68,6 +86,10 @@ impl Context {
         period.insert(
             "month_name".to_string(),
             Value::from(month_name(through_month)),
+        );
+        period.insert(
+            "report_name".to_string(),
+            Value::from(config.report_name.as_str()),
         );
         let bf = table_values(find("budgetforandringar"))
             .into_iter()
@@ -87,6 +109,7 @@ impl Context {
             netto: table_values(find("resultat_netto")),
             inv: table_values(find("investeringar")),
             bf,
+            personal: staff_values(find("personal")),
         }
     }
 }
@@ -172,6 +195,7 @@ mod tests {
             netto: BTreeMap::new(),
             inv: BTreeMap::new(),
             bf: BTreeMap::from([("totalt".to_string(), 1645)]),
+            personal: BTreeMap::from([("sjukfranvaro_total".to_string(), "3,17".to_string())]),
             summary_sentence: "Nämnden redovisar en negativ avvikelse.".into(),
         }
     }
@@ -187,6 +211,7 @@ mod tests {
                 "en negativ avvikelse",
             ),
             ("{{ bf.totalt | tkr }}", "1 645"),
+            ("{{ personal.sjukfranvaro_total }} %", "3,17 %"),
             (
                 "per {{ period.month_name }} {{ period.end }}",
                 "per augusti 2023-08-31",

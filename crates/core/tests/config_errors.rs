@@ -20,7 +20,7 @@ fn unknown_key_is_an_error_with_line() {
     check(
         "through_month = 8",
         "through_month = 8\nthrough_mnth = 8",
-        "delar.toml:6:1: okänd nyckel `through_mnth`, kända: `committee`, `year`, `through_month`, `memo_date`, `author`, `author_title`, `decision`, `distribution`, `for_information`, `percent_rounding`",
+        "delar.toml:6:1: okänd nyckel `through_mnth`, kända: `committee`, `year`, `through_month`, `memo_date`, `author`, `author_title`, `decision`, `distribution`, `for_information`, `percent_rounding`, `organisation`, `name`, `tables`",
     );
 }
 

@@ -267,6 +267,7 @@ impl Spec {
             goals: Vec::new(),
             goals_path: String::new(),
             texts: BTreeMap::new(),
+            text_dir_files: None,
         }
     }
 }

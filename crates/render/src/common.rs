@@ -87,8 +87,15 @@ pub(crate) fn has_row_notes(table: &Table) -> bool {
         .any(|r| r.note.as_deref().is_some_and(|n| !n.trim().is_empty()))
 }
 
-/// Header of the row-note column.
-pub(crate) const NOTE_COLUMN: &str = "Förtydligande";
+/// Header of the row-note column: "Kommentar" in a table of texts (the forecast
+/// comments), else "Förtydligande".
+pub(crate) fn note_column(table: &Table) -> &'static str {
+    if table.unit == delar_core::report::Unit::Text {
+        "Kommentar"
+    } else {
+        "Förtydligande"
+    }
+}
 
 /// Swedish label of a check status, readable without colour.
 pub(crate) fn check_label(status: CheckStatus) -> &'static str {
@@ -137,27 +144,6 @@ pub(crate) fn starts_page(sections: &[Section], index: usize) -> bool {
     std::iter::once(first)
         .chain(sections[index + 1..].iter().take_while(|s| s.level > 1))
         .any(heavy)
-}
-
-/// The member municipalities as one line, the host first as the report lists them.
-pub(crate) fn municipality_line(report: &Report) -> String {
-    report
-        .meta
-        .municipalities
-        .iter()
-        .map(|m| m.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The host municipality's name, if one is marked.
-pub(crate) fn host_name(report: &Report) -> Option<&str> {
-    report
-        .meta
-        .municipalities
-        .iter()
-        .find(|m| m.host)
-        .map(|m| m.name.as_str())
 }
 
 /// A sentence on how the displayed figures were rounded.

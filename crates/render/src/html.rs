@@ -34,17 +34,8 @@ pub fn report(report: &Report) -> String {
     if let Some(period) = common::period_line(report) {
         push_line(&mut out, "p", "cover-period", &esc(&period));
     }
-    let municipalities = common::municipality_line(report);
-    if !municipalities.is_empty() {
-        push_line(&mut out, "p", "cover-municipalities", &esc(&municipalities));
-    }
-    if let Some(host) = common::host_name(report) {
-        push_line(
-            &mut out,
-            "p",
-            "cover-host",
-            &format!("Huvudman: {}", esc(host)),
-        );
+    for line in &meta.organisation {
+        push_line(&mut out, "p", "cover-organisation", &esc(line));
     }
     out.push_str("</header>\n");
 
@@ -110,6 +101,9 @@ pub fn memo(report: &Report) -> String {
         esc(&meta.committee)
     };
     push_line(&mut out, "p", "memo-sender", &sender);
+    if let Some(line) = meta.organisation.last() {
+        push_line(&mut out, "p", "memo-organisation", &esc(line));
+    }
     out.push_str("<p class=\"memo-kind\">Tjänsteskrivelse</p>\n");
     out.push_str(&format!(
         "<p class=\"memo-date\">Datum: <time datetime=\"{0}\">{0}</time></p>\n",
@@ -254,6 +248,7 @@ fn render_table(out: &mut String, table: &Table) {
     let unit = match table.unit {
         Unit::Tkr => "tkr",
         Unit::Procent => "procent",
+        Unit::Text => "text",
     };
     // Six or more figure columns need the room of the whole line on A4 portrait.
     let wide = if table.columns.len() >= 6 {
@@ -275,7 +270,7 @@ fn render_table(out: &mut String, table: &Table) {
     if with_notes {
         out.push_str(&format!(
             "<th scope=\"col\" class=\"note\">{}</th>",
-            common::soft_hyphenate(common::NOTE_COLUMN)
+            common::soft_hyphenate(common::note_column(table))
         ));
     }
     out.push_str("</tr>\n</thead>\n<tbody>\n");

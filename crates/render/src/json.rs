@@ -138,6 +138,7 @@ fn table_value(table: &Table) -> Value {
         Value::from(match table.unit {
             Unit::Tkr => "tkr",
             Unit::Procent => "procent",
+            Unit::Text => "text",
         }),
     );
     o.insert("title".into(), Value::from(table.title.as_str()));

@@ -26,12 +26,8 @@ pub fn report(report: &Report) -> String {
     if let Some(period) = common::period_line(report) {
         cover.push(inline(&period));
     }
-    let municipalities = common::municipality_line(report);
-    if !municipalities.is_empty() {
-        cover.push(inline(&municipalities));
-    }
-    if let Some(host) = common::host_name(report) {
-        cover.push(format!("Huvudman: {}", inline(host)));
+    for line in &report.meta.organisation {
+        cover.push(inline(line));
     }
     if !cover.is_empty() {
         out.push_str(&cover.join("  \n"));
@@ -100,6 +96,9 @@ pub fn memo(report: &Report) -> String {
     let mut head = Vec::new();
     if !report.meta.committee.is_empty() {
         head.push(inline(&report.meta.committee));
+    }
+    if let Some(line) = report.meta.organisation.last() {
+        head.push(inline(line));
     }
     head.push("Tjänsteskrivelse".to_string());
     head.push(format!("Datum: {}", inline(&memo.date)));
@@ -190,7 +189,7 @@ fn render_table(out: &mut String, table: &Table) {
         align.push("---:".to_string());
     }
     if with_notes {
-        header.push(common::NOTE_COLUMN.to_string());
+        header.push(common::note_column(table).to_string());
         align.push(":---".to_string());
     }
     push_row(out, &header);

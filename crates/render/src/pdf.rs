@@ -440,12 +440,11 @@ fn report_data(report: &Report, charts: &[PlacedChart<'_>]) -> Value {
     json!({
         "committee": meta.committee,
         "title": meta.title,
-        "cover_title": format!("Delårsrapport {}", meta.year),
+        "cover_title": meta.cover_title,
         "year": meta.year,
         "period": common::period_line(report).unwrap_or_default(),
         "period_end": meta.period_end,
-        "municipalities": meta.municipalities.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
-        "host": common::host_name(report),
+        "organisation": meta.organisation,
         "reading_guide": guide,
         "sections": sections,
         "checks": checks_value(report),
@@ -569,9 +568,10 @@ fn table_value(table: &Table) -> Value {
         "unit": match table.unit {
             Unit::Tkr => "tkr",
             Unit::Procent => "procent",
+            Unit::Text => "text",
         },
         "columns": table.columns.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(),
-        "note_column": if with_notes { Value::from(common::NOTE_COLUMN) } else { Value::Null },
+        "note_column": if with_notes { Value::from(common::note_column(table)) } else { Value::Null },
         "rows": rows,
         "footnotes": footnotes,
         "notes": table.notes.iter().map(|n| typographic(n)).collect::<Vec<_>>(),
@@ -637,7 +637,7 @@ fn memo_data(report: &Report) -> Value {
     let meta = &report.meta;
     json!({
         "committee": meta.committee,
-        "host": common::host_name(report).map(|h| format!("{h} kommun")),
+        "organisation": meta.organisation.last(),
         "title": memo.title,
         "date": memo.date,
         "summary": markdown_blocks(&memo.summary),

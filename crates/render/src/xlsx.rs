@@ -173,6 +173,7 @@ pub fn sheet_name(table: &Table, used: &[String]) -> String {
     let base = match table.id.as_str() {
         "resultatrakning" => "Resultaträkning".to_string(),
         "resultat_netto" => "Resultat netto".to_string(),
+        "prognoskommentarer" => "Prognoskommentarer".to_string(),
         "budgetforandringar" => "Budgetförändringar".to_string(),
         "investeringar" => "Investeringar".to_string(),
         "personal" => "Personal".to_string(),
@@ -350,13 +351,9 @@ fn about_sheet(
                 .unwrap_or_else(|| format!("t.o.m. {}", meta.period_end)),
         ),
     ];
-    // A municipality's consolidated report names no member municipalities.
-    let municipalities = common::municipality_line(report);
-    if !municipalities.is_empty() {
-        lines.push(("Kommuner", municipalities));
-    }
-    if let Some(host) = common::host_name(report) {
-        lines.push(("Huvudman", host.to_string()));
+    // A municipality's consolidated report has no organisation line of its own.
+    if !meta.organisation.is_empty() {
+        lines.push(("Organisation", meta.organisation.join("; ")));
     }
     lines.extend([
         (
@@ -689,8 +686,8 @@ fn table_sheet(
         widths.fit(col, &column.label, true, MAX_LABEL_PX);
     }
     if notes {
-        sheet.write_string_with_format(0, note_col, common::NOTE_COLUMN, &f.header)?;
-        widths.fit(note_col, common::NOTE_COLUMN, true, MAX_TEXT_PX);
+        sheet.write_string_with_format(0, note_col, common::note_column(table), &f.header)?;
+        widths.fit(note_col, common::note_column(table), true, MAX_TEXT_PX);
     }
 
     for (i, row) in table.rows.iter().enumerate() {

@@ -544,3 +544,22 @@ fn an_empty_report_renders() {
     let bytes = pdf::memo(&report).unwrap_or_else(|e| panic!("{e}"));
     assert!(bytes.starts_with(b"%PDF-"));
 }
+
+#[test]
+fn every_forecast_comment_is_printed() {
+    let report = example();
+    let comments = report
+        .table("prognoskommentarer")
+        .expect("the example has forecast comments");
+    let text = flat(&pages(report_pdf()).join("\n"));
+    assert!(!comments.rows.is_empty());
+    for row in &comments.rows {
+        let Some(comment) = &row.note else {
+            panic!("{}: no comment", row.key);
+        };
+        assert!(
+            text.contains(&flat(comment)),
+            "PDF lacks the comment {comment:?}"
+        );
+    }
+}

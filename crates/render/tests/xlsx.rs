@@ -448,7 +448,11 @@ fn check_table(table: &Table, sheet: &Sheet, rounding: Rounding, strict_formulas
     let has_notes = table.rows.iter().any(|r| r.note.is_some());
     assert_eq!(
         sheet.text(0, note_col),
-        if has_notes { "Förtydligande" } else { "" },
+        match (has_notes, table.unit) {
+            (false, _) => "",
+            (true, delar_core::report::Unit::Text) => "Kommentar",
+            (true, _) => "Förtydligande",
+        },
         "{name}: note column header"
     );
 
@@ -685,6 +689,7 @@ fn example_workbook_matches_the_report_and_its_sums_recompute() {
             "Om rapporten",
             "Resultaträkning",
             "Resultat netto",
+            "Prognoskommentarer",
             "Budgetförändringar",
             "Investeringar",
             "Personal",
@@ -956,4 +961,33 @@ fn fixture_with_sum_structure_gets_formulas_that_recompute() {
     assert_eq!(ws.formula(8, 1), Some("SUM(B3,B8)"));
     assert_eq!(ws.formula(10, 2), Some("C10-C9"));
     assert_eq!(ws.formula(7, 5), Some("D8-E8"));
+}
+
+#[test]
+fn every_forecast_comment_is_in_the_workbook() {
+    let report = example(Rounding::AddsUp);
+    let comments = report
+        .table("prognoskommentarer")
+        .expect("the example has forecast comments");
+    let sheets = read(&write(&report));
+    let texts: Vec<String> = sheets
+        .iter()
+        .flat_map(|s| {
+            s.values
+                .used_cells()
+                .map(|(_, _, d)| d.to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(!comments.rows.is_empty());
+    for row in &comments.rows {
+        let Some(comment) = &row.note else {
+            panic!("{}: no comment", row.key);
+        };
+        assert!(
+            texts.contains(comment),
+            "the workbook lacks the comment {comment:?}"
+        );
+        assert!(texts.contains(&row.label), "{}", row.label);
+    }
 }

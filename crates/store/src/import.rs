@@ -199,7 +199,7 @@ fn ledger_rows(path: &str, bytes: &[u8], kind: LedgerKind) -> (Vec<LedgerRow>, i
             for v in file.vouchers.iter() {
                 let voucher = format!("{} {}", v.series(), v.number()).trim().to_string();
                 for r in v.rows() {
-                    let date = r.effective_date(&v);
+                    let date = r.booking_date(&v);
                     let amount = r.amount().ore();
                     if r.kind().counts() {
                         total += amount;

@@ -10,6 +10,29 @@ use delar_core::report::{
 
 use std::path::PathBuf;
 
+/// Every file of the package folder `root` (absolute), in memory, by path inside it.
+pub fn package_files(root: &str) -> delar_core::MemoryFiles {
+    let mut files = delar_core::MemoryFiles::new();
+    let mut stack = vec![PathBuf::from(root)];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .to_string();
+                files = files.with(&rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
 /// Compares `actual` with the golden file, or rewrites it when `UPDATE_EXPECT=1`.
 pub fn check(actual: &str, golden: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -516,12 +539,18 @@ pub fn report() -> Report {
         meta: Meta {
             committee: "Servicenämnd IT, Växel och Telefoni".to_string(),
             title: "Delårsrapport 2023-08-31".to_string(),
+            report_name: "Delårsrapport".to_string(),
+            cover_title: "Delårsrapport 2023".to_string(),
             year: 2023,
             through_month: 8,
             period_end: "2023-08-31".to_string(),
             municipalities: vec![
                 MunicipalityRef { id: "herrljunga".to_string(), name: "Herrljunga kommun".to_string(), host: true },
                 MunicipalityRef { id: "vargarda".to_string(), name: "Vårgårda kommun".to_string(), host: false },
+            ],
+            organisation: vec![
+                "Gemensam nämnd för Herrljunga och Vårgårda".to_string(),
+                "Huvudman: Herrljunga kommun".to_string(),
             ],
             sign_convention: "Tabellerna följer bokföringens tecken: intäkter är negativa och kostnader positiva. Avvikelse = budget − prognos; positivt är bättre än budget.".to_string(),
             rounding: Rounding::AddsUp,
