@@ -432,7 +432,6 @@ for_information = ["Ekonomichef, Herrljunga kommun"]
 [[municipality]]
 id = "herrljunga"
 name = "Herrljunga"
-host = true
 
 # Kommunens gemensamma huvudbok (SIE 4); nämndens ansvar är {scope}.
 [ledger]
@@ -476,15 +475,6 @@ id = "kommunbidrag"
 label = "Kommunbidrag"
 kind = "contribution"
 accounts = ["3900-3999"]
-
-[allocation]
-dimension = 1
-default_key = "hela"
-
-[[allocation.key]]
-id = "hela"
-label = "hela beloppet till kommunen"
-shares = {{ herrljunga = "100.00" }}
 
 [budget]
 file = "budget/budget-2023.csv"
