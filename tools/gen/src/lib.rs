@@ -46,9 +46,9 @@ pub struct LedgerSpec {
     /// Whether to write `#KSUMMA`; `None` for the profile's own habit.
     pub checksum: Option<bool>,
     /// Whether the `#TRANS` copy after an `#RTRANS` repeats its signature. Fortnox and BL
-    /// write the copy without it; `delar-sie` recognises the copy today only when the
-    /// signature is repeated (it compares every field), so the default repeats it and
-    /// `false` writes the exporters' exact form (see docs/BENCHMARKS.md).
+    /// write the copy without it (the default, `false`); `true` writes the form of
+    /// `delar-sie`'s own writer. `delar-sie` reads both as one row (its rule for copies
+    /// compares account, objects and amount only).
     pub signed_copy: bool,
 }
 
@@ -62,7 +62,7 @@ impl LedgerSpec {
             year,
             line_end: None,
             checksum: None,
-            signed_copy: true,
+            signed_copy: false,
         }
     }
 

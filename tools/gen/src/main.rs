@@ -62,10 +62,10 @@ enum Command {
         /// Write #KSUMMA (default: the profile's habit).
         #[arg(long)]
         ksumma: Option<bool>,
-        /// Write the #TRANS copy after an #RTRANS without its signature, exactly as
-        /// Fortnox and BL do (delar-sie does not yet recognise that copy).
+        /// Repeat the #RTRANS signature on its #TRANS copy (the form delar-sie writes);
+        /// by default the copy has none, as Fortnox and BL write it.
         #[arg(long)]
-        unsigned_copy: bool,
+        signed_copy: bool,
         /// Output file.
         #[arg(long)]
         out: PathBuf,
@@ -121,7 +121,7 @@ fn run(cli: Cli) -> Result<(), String> {
             c,
             eol,
             ksumma,
-            unsigned_copy,
+            signed_copy,
             out,
         } => {
             let mut spec = LedgerSpec::new(c.profile, c.rows, c.seed, c.year);
@@ -130,7 +130,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 Eol::Lf => LineEnd::Lf,
             });
             spec.checksum = ksumma;
-            spec.signed_copy = !unsigned_copy;
+            spec.signed_copy = signed_copy;
             let (t, bytes) = write_ledger_file(&out, &spec).map_err(|e| e.to_string())?;
             eprintln!(
                 "{}: {} bytes, {} row records, {} vouchers",
