@@ -485,6 +485,19 @@ file = "prognos/prognos-2023.csv"
 
 [texts]
 dir = "texter"
+
+# The report's sections: only those the committee writes (no staff data, no investments).
+[[section]]
+id = "sammanfattning"
+
+[[section]]
+id = "verksamhetsberattelse"
+
+[[section]]
+id = "ekonomi"
+
+[[section]]
+id = "drift"
 """
 
 
