@@ -21,6 +21,7 @@ pub mod checks;
 pub mod compute;
 pub mod config;
 pub mod error;
+pub mod followup;
 pub mod kommun;
 pub mod ledger;
 pub mod money;

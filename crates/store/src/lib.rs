@@ -16,6 +16,7 @@ pub mod accounts;
 pub mod audit;
 pub mod error;
 pub mod import;
+pub mod rounds;
 
 pub use accounts::{Role, User};
 pub use audit::AuditEntry;
