@@ -232,7 +232,7 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
     let report = built.map_err(|e| anyhow::anyhow!("{e}"))?;
 
     let json = delar_render::json::to_string_pretty(&report);
-    let files = || documents(&report, selected(&args.format), &json);
+    let files = || documents(&report, selected(&args.format));
     finish(&args, files, &json, &report.checks)
 }
 
@@ -290,8 +290,7 @@ fn report_kommun(args: &ReportArgs) -> Result<ExitCode> {
         let formats = selected(&args.format);
         let mut files = Vec::new();
         for c in &kommun.committees {
-            let own_json = delar_render::json::to_string_pretty(&c.report);
-            for (name, bytes) in documents(&c.report, formats, &own_json)? {
+            for (name, bytes) in documents(&c.report, formats)? {
                 files.push((format!("{}/{name}", c.entry.id), bytes));
             }
         }
@@ -327,49 +326,20 @@ fn report_kommun(args: &ReportArgs) -> Result<ExitCode> {
     finish(args, files, &json, &kommun.consolidated.checks)
 }
 
-fn documents(report: &Report, formats: &[Format], json: &str) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for format in formats {
-        match format {
-            Format::Html => files.push((
-                "report.html".into(),
-                delar_render::html::report(report).into_bytes(),
-            )),
-            Format::Md => files.push((
-                "report.md".into(),
-                delar_render::markdown::report(report).into_bytes(),
-            )),
-            Format::Memo => {
-                files.push((
-                    "tjansteskrivelse.html".into(),
-                    delar_render::html::memo(report).into_bytes(),
-                ));
-                files.push((
-                    "tjansteskrivelse.md".into(),
-                    delar_render::markdown::memo(report).into_bytes(),
-                ));
-            }
-            Format::Json => files.push(("report.json".into(), format!("{json}\n").into_bytes())),
-            Format::Pdf => {
-                files.push((
-                    "report.pdf".into(),
-                    delar_render::pdf::report(report).context("kan inte skapa report.pdf")?,
-                ));
-                files.push((
-                    "tjansteskrivelse.pdf".into(),
-                    delar_render::pdf::memo(report)
-                        .context("kan inte skapa tjansteskrivelse.pdf")?,
-                ));
-            }
-            Format::Xlsx => files.push((
-                "report.xlsx".into(),
-                delar_render::xlsx::workbook(report).context("kan inte skapa report.xlsx")?,
-            )),
-        }
-    }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files.dedup_by(|a, b| a.0 == b.0);
-    Ok(files)
+fn documents(report: &Report, formats: &[Format]) -> Result<Vec<(String, Vec<u8>)>> {
+    use delar_render::documents::Format as F;
+    let formats: Vec<F> = formats
+        .iter()
+        .map(|f| match f {
+            Format::Html => F::Html,
+            Format::Md => F::Md,
+            Format::Memo => F::Memo,
+            Format::Json => F::Json,
+            Format::Pdf => F::Pdf,
+            Format::Xlsx => F::Xlsx,
+        })
+        .collect();
+    Ok(delar_render::documents::documents(report, &formats)?)
 }
 
 /// Runs `delar check`.

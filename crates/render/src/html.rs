@@ -6,7 +6,7 @@
 //! All text from the report is escaped; Markdown goes through [`crate::markdown_html`].
 
 use delar_core::report::{
-    Block, CheckStatus, Goal, GoalStatus, Report, RowKind, Section, Table, Unit,
+    Block, CheckStatus, Goal, GoalStatus, Report, Row, RowKind, Section, Table, Unit,
 };
 
 use crate::charts::{self, Chart};
@@ -16,6 +16,17 @@ use crate::markdown_html;
 
 /// Renders the interim report (title block, table of contents, sections, checks appendix).
 pub fn report(report: &Report) -> String {
+    report_with_links(report, &|_, _, _| None)
+}
+
+/// Where a figure of a table links to: given the table, the row and the column index, an
+/// address (already safe to use as a URL; it is escaped as an attribute) or `None`.
+pub type FigureLink<'a> = dyn Fn(&Table, &Row, usize) -> Option<String> + 'a;
+
+/// Renders the interim report as [`report`] does, with the figures `link` names wrapped in
+/// links (the web application links outcome figures to the ledger rows behind them).
+/// With a `link` that names none, the output is byte for byte [`report`]'s.
+pub fn report_with_links(report: &Report, link: &FigureLink<'_>) -> String {
     let meta = &report.meta;
     let mut out = String::with_capacity(32 * 1024);
     let head_title = if meta.committee.is_empty() {
@@ -74,6 +85,7 @@ pub fn report(report: &Report) -> String {
             charts: &charts,
             anchor,
             new_page,
+            link,
         };
         render_section(&mut out, &context, section, &mut shown_charts);
     }
@@ -166,6 +178,7 @@ struct SectionContext<'a> {
     charts: &'a [Chart],
     anchor: &'a str,
     new_page: bool,
+    link: &'a FigureLink<'a>,
 }
 
 /// Renders a section with its blocks and charts; `shown_charts` counts the charts shown
@@ -181,6 +194,7 @@ fn render_section(
         charts,
         anchor,
         new_page,
+        link,
     } = *context;
     let level = section.level.clamp(1, 3);
     let h = level + 1;
@@ -198,7 +212,7 @@ fn render_section(
         match block {
             Block::Markdown { text } => out.push_str(&markdown_html::to_html(text, h + 1)),
             Block::Table { id } => match report.table(id) {
-                Some(table) => render_table(out, table),
+                Some(table) => render_table(out, table, link),
                 None => out.push_str(&format!(
                     "<p class=\"missing\">Tabellen \u{201d}{}\u{201d} saknas i rapportdata.</p>\n",
                     esc(id)
@@ -238,11 +252,11 @@ fn render_chart(out: &mut String, chart: &Chart, number: usize) {
         "</div>\n<figcaption><span class=\"chart-number\">Diagram {number}.</span> {}</figcaption>\n</figure>\n<div class=\"chart-figures\">\n",
         esc(&chart.caption)
     ));
-    render_table(out, &chart.table);
+    render_table(out, &chart.table, &|_, _, _| None);
     out.push_str("</div>\n</div>\n");
 }
 
-fn render_table(out: &mut String, table: &Table) {
+fn render_table(out: &mut String, table: &Table, link: &FigureLink<'_>) {
     let notes = Footnotes::of(table);
     let with_notes = common::has_row_notes(table);
     let unit = match table.unit {
@@ -292,7 +306,13 @@ fn render_table(out: &mut String, table: &Table) {
                 .unwrap_or(Shown::Blank);
             match cell {
                 Shown::Blank => out.push_str("<td class=\"num\"></td>"),
-                Shown::Number(text) => out.push_str(&format!("<td class=\"num\">{text}</td>")),
+                Shown::Number(text) => match link(table, row, index) {
+                    Some(href) => out.push_str(&format!(
+                        "<td class=\"num\"><a class=\"drill\" href=\"{}\">{text}</a></td>",
+                        esc(&href)
+                    )),
+                    None => out.push_str(&format!("<td class=\"num\">{text}</td>")),
+                },
                 Shown::Suppressed(mark) => out.push_str(&format!(
                     "<td class=\"num suppressed\">{}{}</td>",
                     common::SUPPRESSED_DASH,

@@ -12,12 +12,15 @@
 //! - [`pdf::report`] and [`pdf::memo`]: print-ready PDF/A-2b typeset in-process by Typst.
 //! - [`format`]: the Swedish number formatting all of them use.
 //! - [`xlsx::workbook`]: the tables as an Excel workbook with SUM formulas and the checks.
+//! - [`documents::documents`]: every document of a report as named files (what
+//!   `delar report` writes and a locked round archives).
 //! - [`kommun`]: a municipality's consolidated report (`driftredovisning` per committee)
 //!   in every format, through the renderers above.
 #![deny(missing_docs)]
 
 pub mod charts;
 mod common;
+pub mod documents;
 pub mod format;
 pub mod html;
 pub mod json;
