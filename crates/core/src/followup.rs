@@ -254,10 +254,197 @@ pub fn forecast_problem(cell_budget: i64, amount: i64, comment: &str) -> Option<
     })
 }
 
+/// A ledger row behind an outcome figure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerLine {
+    /// Account.
+    pub account: u32,
+    /// Ansvar (object on the allocation dimension), empty if none.
+    pub ansvar: String,
+    /// Every object of the row, as `dimension:id` separated by spaces.
+    pub objects: String,
+    /// Voucher series and number (empty for period balances).
+    pub voucher: String,
+    /// Booking date (ISO), or the period (`2023-08`) for period balances.
+    pub date: String,
+    /// The row's text, else the voucher's.
+    pub text: String,
+    /// Amount, öre, ledger sign.
+    pub amount: i64,
+    /// Line in the SIE file.
+    pub line: u32,
+}
+
+/// Which figure to open: a report row's outcome, this year's or the prior year's, for
+/// one ansvar or all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drill<'a> {
+    /// Report row id.
+    pub row: &'a str,
+    /// Only this ansvar (empty string: rows without one); `None`: every ansvar.
+    pub ansvar: Option<&'a str>,
+    /// The prior year's outcome instead of this year's.
+    pub prior: bool,
+}
+
+/// The ledger rows behind an outcome figure, read from the ledger file itself with the
+/// rules the report uses (counting rows in the month of their booking date, a corrected
+/// row once, removed rows skipped; within scope; the account claimed by exactly this
+/// row; January through the period's month). They sum to the figure's exact amount.
+pub fn ledger_lines(
+    config: &Config,
+    path: &str,
+    bytes: &[u8],
+    drill: &Drill<'_>,
+) -> Result<Vec<LedgerLine>, crate::LoadError> {
+    let Some(row) = config.rows.iter().position(|r| r.id == drill.row) else {
+        return Ok(Vec::new());
+    };
+    let year = if drill.prior {
+        config.year - 1
+    } else {
+        config.year
+    };
+    let parsed = delar_sie::parse(bytes, &delar_sie::ParseOptions::new(path).lenient());
+    if let Some(e) = parsed.errors().next() {
+        return Err(crate::LoadError::Sie {
+            path: path.to_string(),
+            message: e.to_string(),
+        });
+    }
+    let dim = config.allocation.dimension;
+    let scope_dim = config.ledger.scope_dimension;
+    let wanted = |account: &str, year_of: i32, month: u32, obj: &dyn Fn(u32) -> Option<String>| {
+        let Ok(account) = account.parse::<u32>() else {
+            return None;
+        };
+        if year_of != year || month < 1 || month > config.through_month {
+            return None;
+        }
+        if !is_result_account(account) || single_row(config, account) != Some(row) {
+            return None;
+        }
+        if !config.in_scope(obj(scope_dim).as_deref()) {
+            return None;
+        }
+        let ansvar = obj(dim).unwrap_or_default();
+        if drill.ansvar.is_some_and(|a| a != ansvar) {
+            return None;
+        }
+        Some((account, ansvar))
+    };
+    let mut out = Vec::new();
+    let file = &parsed.file;
+    if !file.vouchers.is_empty() || file.sie_type == Some(delar_sie::SieType::Type4) {
+        for v in file.vouchers.iter() {
+            for r in v.rows() {
+                if !r.kind().counts() {
+                    continue;
+                }
+                let date = r.booking_date(&v);
+                let obj = |d: u32| r.object(d).map(str::to_string);
+                let Some((account, ansvar)) = wanted(
+                    r.account(),
+                    i32::from(date.year),
+                    u32::from(date.month),
+                    &obj,
+                ) else {
+                    continue;
+                };
+                out.push(LedgerLine {
+                    account,
+                    ansvar,
+                    objects: r
+                        .objects()
+                        .map(|(d, id)| format!("{d}:{}", &**id))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    voucher: format!("{} {}", v.series(), v.number()).trim().to_string(),
+                    date: date.to_string(),
+                    text: r.text().or(v.text()).unwrap_or("").to_string(),
+                    amount: r.amount().ore(),
+                    line: r.line(),
+                });
+            }
+        }
+    } else {
+        for p in file.period_balances.iter().filter(|p| p.year == 0) {
+            let obj = |d: u32| {
+                p.objects
+                    .iter()
+                    .find(|o| o.dimension == d)
+                    .map(|o| o.id.to_string())
+            };
+            let Some((account, ansvar)) = wanted(
+                &p.account,
+                i32::from(p.period.year),
+                u32::from(p.period.month),
+                &obj,
+            ) else {
+                continue;
+            };
+            out.push(LedgerLine {
+                account,
+                ansvar,
+                objects: p
+                    .objects
+                    .iter()
+                    .map(|o| format!("{}:{}", o.dimension, &*o.id))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                voucher: String::new(),
+                date: format!("{}-{:02}", p.period.year, p.period.month),
+                text: "periodsaldo (#PSALDO)".into(),
+                amount: p.amount.ore(),
+                line: p.line,
+            });
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sources::{MemoryFiles, SourceFiles};
+
+    fn sie(year: i32, rows: &[(&str, &str, u32, &str)]) -> String {
+        let mut s =
+            format!("#FLAGGA 0\n#SIETYP 4\n#RAR 0 {year}0101 {year}1231\n#DIM 1 \"Ansvar\"\n");
+        for (i, (acc, obj, month, amount)) in rows.iter().enumerate() {
+            s.push_str(&format!(
+                "#VER A {n} {year}{month:02}15\n{{\n#TRANS {acc} {{1 \"{obj}\"}} {amount}\n#TRANS 1930 {{}} -{amount}\n}}\n",
+                n = i + 1
+            ));
+        }
+        s
+    }
+
+    fn sie_of(path: &str) -> Vec<u8> {
+        if path == "hb.se" {
+            sie(
+                2024,
+                &[
+                    ("4010", "110", 1, "100.00"),
+                    ("4010", "110", 2, "100.00"),
+                    ("4010", "110", 5, "999.00"), // after the period
+                    ("4010", "120", 3, "40.00"),
+                    ("4010", "900", 3, "77.00"), // outside scope
+                ],
+            )
+            .into_bytes()
+        } else {
+            sie(
+                2023,
+                &[
+                    ("4010", "110", 1, "50.00"),
+                    ("4010", "110", 2, "50.00"),
+                    ("4010", "110", 11, "300.00"),
+                ],
+            )
+            .into_bytes()
+        }
+    }
 
     fn package(forecast: &str) -> Package {
         let toml = r#"
@@ -305,39 +492,10 @@ file = "budget.csv"
 [forecast]
 file = "prognos.csv"
 "#;
-        let sie = |year: i32, rows: &[(&str, &str, u32, &str)]| {
-            let mut s =
-                format!("#FLAGGA 0\n#SIETYP 4\n#RAR 0 {year}0101 {year}1231\n#DIM 1 \"Ansvar\"\n");
-            for (i, (acc, obj, month, amount)) in rows.iter().enumerate() {
-                s.push_str(&format!(
-                    "#VER A {n} {year}{month:02}15\n{{\n#TRANS {acc} {{1 \"{obj}\"}} {amount}\n#TRANS 1930 {{}} -{amount}\n}}\n",
-                    n = i + 1
-                ));
-            }
-            s
-        };
-        let current = sie(
-            2024,
-            &[
-                ("4010", "110", 1, "100.00"),
-                ("4010", "110", 2, "100.00"),
-                ("4010", "110", 5, "999.00"), // after the period
-                ("4010", "120", 3, "40.00"),
-                ("4010", "900", 3, "77.00"), // outside scope
-            ],
-        );
-        let prior = sie(
-            2023,
-            &[
-                ("4010", "110", 1, "50.00"),
-                ("4010", "110", 2, "50.00"),
-                ("4010", "110", 11, "300.00"),
-            ],
-        );
         let files = MemoryFiles::new()
             .with("delar.toml", toml)
-            .with("hb.se", current)
-            .with("hb-fg.se", prior)
+            .with("hb.se", sie_of("hb.se"))
+            .with("hb-fg.se", sie_of("hb-fg.se"))
             .with(
                 "budget.csv",
                 "konto;ansvar;belopp\n4010;110;1200.00\n4010;130;10.00\n",
@@ -411,5 +569,64 @@ file = "prognos.csv"
         assert!(forecast_problem(100, 100, "").is_none());
         assert!(forecast_problem(100, 101, "  ").is_some());
         assert!(forecast_problem(100, 101, "Dyrare licenser").is_none());
+    }
+
+    #[test]
+    fn ledger_lines_sum_to_the_outcome_figure() {
+        let pkg = package("rad;ansvar;prognos;kommentar\n");
+        let files = [("hb.se", false), ("hb-fg.se", true)];
+        for (path, prior) in files {
+            let bytes = sie_of(path);
+            let all = ledger_lines(
+                &pkg.config,
+                path,
+                &bytes,
+                &Drill {
+                    row: "kostnader",
+                    ansvar: None,
+                    prior,
+                },
+            )
+            .unwrap();
+            let computed = crate::compute::compute(&pkg);
+            let row = pkg
+                .config
+                .rows
+                .iter()
+                .position(|r| r.id == "kostnader")
+                .unwrap();
+            let col = if prior {
+                crate::compute::PRIOR
+            } else {
+                crate::compute::OUTCOME
+            };
+            assert_eq!(
+                all.iter().map(|l| l.amount).sum::<i64>(),
+                computed.rows[row].total[col]
+            );
+            assert!(all
+                .iter()
+                .all(|l| l.account == 4010 && l.voucher.starts_with('A')));
+        }
+        let only = ledger_lines(
+            &pkg.config,
+            "hb.se",
+            &sie_of("hb.se"),
+            &Drill {
+                row: "kostnader",
+                ansvar: Some("120"),
+                prior: false,
+            },
+        )
+        .unwrap();
+        assert_eq!(only.len(), 1);
+        assert_eq!(
+            (
+                only[0].amount,
+                only[0].date.as_str(),
+                only[0].ansvar.as_str()
+            ),
+            (4_000, "2024-03-15", "120")
+        );
     }
 }
