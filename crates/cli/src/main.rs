@@ -2,6 +2,7 @@
 
 mod output;
 mod package_cmd;
+mod serve_cmd;
 mod sie_cmd;
 mod starter;
 mod store_cmd;
@@ -45,6 +46,8 @@ enum Command {
     User(store_cmd::UserArgs),
     #[command(about = "Hantera API-token i databasen")]
     Token(store_cmd::TokenArgs),
+    #[command(about = "Starta webbapplikationen (avsluta med Ctrl-C)")]
+    Serve(serve_cmd::ServeArgs),
 }
 
 /// A flag `-{short}, --{name}` under the Swedish options heading.
@@ -173,6 +176,7 @@ fn main() -> ExitCode {
         Command::Import(args) => store_cmd::import(args),
         Command::User(args) => store_cmd::user(args),
         Command::Token(args) => store_cmd::token(args),
+        Command::Serve(args) => serve_cmd::serve(args),
     };
     match result {
         Ok(code) => code,

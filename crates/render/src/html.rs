@@ -483,11 +483,17 @@ fn push_list(out: &mut String, items: &[String]) {
     out.push_str("</ul>\n");
 }
 
+/// The text of the one inline `<style>` element of every document this module writes
+/// (a constant), for a Content-Security-Policy `'sha256-…'` source that allows exactly it.
+pub fn inline_style() -> String {
+    format!("\n{CSS}")
+}
+
 fn document_start(out: &mut String, title: &str, kind: &str) {
     out.push_str("<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str(&format!("<title>{}</title>\n<style>\n", esc(title)));
-    out.push_str(CSS);
+    out.push_str(&format!("<title>{}</title>\n<style>", esc(title)));
+    out.push_str(&inline_style());
     out.push_str(&format!(
         "</style>\n</head>\n<body class=\"{kind}\">\n<div class=\"document\">\n"
     ));

@@ -6,6 +6,8 @@
 //! - [`accounts`]: users (argon2id passwords, roles, ansvar) and API tokens.
 //! - [`import`]: a report package and its SIE ledgers into the database in one
 //!   transaction, all or nothing.
+//! - [`sessions`]: web sessions (only the SHA-256 of the id stored) and login
+//!   throttling.
 //! - [`audit`]: the append-only audit log; triggers on both databases refuse UPDATE and
 //!   DELETE of it.
 //!
@@ -17,14 +19,16 @@ pub mod audit;
 pub mod error;
 pub mod import;
 pub mod rounds;
+pub mod sessions;
 
-pub use accounts::{Role, User};
-pub use audit::AuditEntry;
+pub use accounts::{Assignment, Committee, Role, User};
+pub use audit::{AuditEntry, AuditFilter};
 pub use error::StoreError;
 pub use import::{
     prepare_import, ImportOutcome, ImportProgress, LedgerInfo, LedgerRow, PackageInfo,
     PreparedImport,
 };
+pub use sessions::{LoginOutcome, Session};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
@@ -193,6 +197,12 @@ pub enum Table {
     Users,
     /// Ansvar assignments.
     UserAnsvar,
+    /// Committee assignments.
+    UserCommittees,
+    /// Web sessions.
+    Sessions,
+    /// Failed logins.
+    LoginFailures,
     /// API tokens.
     ApiTokens,
     /// Committees.
@@ -213,9 +223,12 @@ pub enum Table {
 
 impl Table {
     /// Every table, for comparing whole databases.
-    pub const ALL: [Table; 10] = [
+    pub const ALL: [Table; 13] = [
         Table::Users,
         Table::UserAnsvar,
+        Table::UserCommittees,
+        Table::Sessions,
+        Table::LoginFailures,
         Table::ApiTokens,
         Table::Committees,
         Table::Packages,
@@ -230,6 +243,9 @@ impl Table {
         match self {
             Table::Users => "users",
             Table::UserAnsvar => "user_ansvar",
+            Table::UserCommittees => "user_committees",
+            Table::Sessions => "sessions",
+            Table::LoginFailures => "login_failures",
             Table::ApiTokens => "api_tokens",
             Table::Committees => "committees",
             Table::Packages => "packages",
