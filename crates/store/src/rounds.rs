@@ -379,14 +379,6 @@ pub fn round_entity(round_id: i64) -> String {
 }
 
 impl Store {
-    /// Every committee (id, name), by name.
-    pub async fn committees(&self) -> Result<Vec<(i64, String)>, StoreError> {
-        on_db!(self, p => sqlx::query_as("SELECT id, name FROM committees ORDER BY name")
-            .fetch_all(p)
-            .await)
-        .map_err(error::db("läsa nämnder"))
-    }
-
     /// The current package (id) of a committee and year, if one is imported.
     pub async fn current_package(
         &self,

@@ -27,7 +27,7 @@ async fn setup(store: &Store) -> (User, User, i64) {
         .unwrap();
     let committees = store.committees().await.unwrap();
     assert_eq!(committees.len(), 1);
-    (controller, manager, committees[0].0)
+    (controller, manager, committees[0].id)
 }
 
 fn input(row: &str, amount: i64, comment: &str, version: Option<i64>) -> ForecastInput {
