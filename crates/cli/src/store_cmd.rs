@@ -123,7 +123,8 @@ fn finish(result: Result<ExitCode, StoreError>) -> Result<ExitCode> {
             e @ (StoreError::Package(_)
             | StoreError::UserExists(_)
             | StoreError::NoSuchUser(_)
-            | StoreError::Invalid(_)),
+            | StoreError::Invalid(_)
+            | StoreError::Closed(_)),
         ) => {
             eprintln!("delar: fel: {e}");
             Ok(ExitCode::from(1))

@@ -254,6 +254,112 @@ pub fn forecast_problem(cell_budget: i64, amount: i64, comment: &str) -> Option<
     })
 }
 
+/// How one cell's forecast of a closed round compares with the year's outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccuracyCell {
+    /// Row id.
+    pub row: String,
+    /// Ansvar; empty for the cell without one.
+    pub ansvar: String,
+    /// The round's full-year forecast, öre, ledger sign.
+    pub forecast: i64,
+    /// The year's outcome, öre, ledger sign (through [`Accuracy::through_month`]).
+    pub outcome: i64,
+    /// `forecast - outcome`, öre.
+    pub deviation: i64,
+    /// The deviation as tenths of a percent of the outcome's magnitude, rounded half
+    /// away from zero; `None` when the outcome is zero.
+    pub deviation_tenths_pct: Option<i64>,
+}
+
+/// A closed round's forecasts against the year's outcome: every cell the round has a
+/// forecast for, in the outcome sheet's order (cells the round never forecast are not
+/// compared; the report had the package's forecast or the budget for those).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accuracy {
+    /// The last month of the outcome compared with; 12 when the year is closed.
+    pub through_month: u32,
+    /// The compared cells.
+    pub cells: Vec<AccuracyCell>,
+    /// Sum of the forecasts, öre.
+    pub total_forecast: i64,
+    /// Sum of the outcomes, öre.
+    pub total_outcome: i64,
+    /// Sum of the deviations' magnitudes, öre.
+    pub total_abs_deviation: i64,
+    /// Sum of the outcomes' magnitudes, öre.
+    pub total_abs_outcome: i64,
+}
+
+impl Accuracy {
+    /// Whether the outcome is the whole year's (the package's period ends in December).
+    pub fn is_final(&self) -> bool {
+        self.through_month == 12
+    }
+
+    /// The weighted mean deviation: sum of |deviation| over sum of |outcome|, in tenths
+    /// of a percent (rounded half away from zero); `None` without any outcome.
+    pub fn weighted_deviation_tenths_pct(&self) -> Option<i64> {
+        tenths_pct(self.total_abs_deviation, self.total_abs_outcome)
+    }
+}
+
+/// `part / whole` in tenths of a percent, rounded half away from zero; `None` for a zero
+/// whole.
+fn tenths_pct(part: i64, whole: i64) -> Option<i64> {
+    (whole != 0).then(|| {
+        let (num, den) = (i128::from(part) * 1000, i128::from(whole));
+        let v = if den < 0 {
+            div_round_half_away(-num, -den)
+        } else {
+            div_round_half_away(num, den)
+        };
+        i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX })
+    })
+}
+
+/// Compares a round's forecasts with the outcome in `outcome` (the sheet of the year's
+/// current package: its outcome runs through that package's month, the whole year once
+/// the year-end package is imported). A forecast for a cell the sheet does not have
+/// compares with an outcome of zero.
+pub fn accuracy(outcome: &Sheet, forecasts: &[RoundForecast]) -> Accuracy {
+    let position = |f: &RoundForecast| {
+        outcome
+            .cells
+            .iter()
+            .position(|c| c.row == f.row && c.ansvar == f.ansvar)
+            .unwrap_or(usize::MAX)
+    };
+    let mut ordered: Vec<(usize, &RoundForecast)> =
+        forecasts.iter().map(|f| (position(f), f)).collect();
+    ordered.sort_by(|a, b| (a.0, &a.1.ansvar, &a.1.row).cmp(&(b.0, &b.1.ansvar, &b.1.row)));
+    let mut acc = Accuracy {
+        through_month: outcome.through_month,
+        cells: Vec::with_capacity(ordered.len()),
+        total_forecast: 0,
+        total_outcome: 0,
+        total_abs_deviation: 0,
+        total_abs_outcome: 0,
+    };
+    for (at, f) in ordered {
+        let value = outcome.cells.get(at).map_or(0, |c| c.outcome);
+        let deviation = f.amount - value;
+        acc.total_forecast += f.amount;
+        acc.total_outcome += value;
+        acc.total_abs_deviation += deviation.abs();
+        acc.total_abs_outcome += value.abs();
+        acc.cells.push(AccuracyCell {
+            row: f.row.clone(),
+            ansvar: f.ansvar.clone(),
+            forecast: f.amount,
+            outcome: value,
+            deviation,
+            deviation_tenths_pct: tenths_pct(deviation, value.abs()),
+        });
+    }
+    acc
+}
+
 /// A ledger row behind an outcome figure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LedgerLine {
@@ -407,6 +513,67 @@ pub fn ledger_lines(
 mod tests {
     use super::*;
     use crate::sources::{MemoryFiles, SourceFiles};
+
+    #[test]
+    fn accuracy_compares_forecasts_with_the_outcome() {
+        let cell = |row: &str, ansvar: &str, outcome: i64| Cell {
+            row: row.into(),
+            ansvar: ansvar.into(),
+            outcome,
+            outcome_by_month: [0; 12],
+            budget: 0,
+            package_forecast: None,
+            package_comment: String::new(),
+            prior_to_date: 0,
+            prior_full_year: 0,
+            run_rate: 0,
+            pattern: None,
+        };
+        let sheet = Sheet {
+            year: 2024,
+            through_month: 12,
+            cells: vec![cell("kost", "110", 100_000), cell("int", "110", -40_000)],
+        };
+        let f = |row: &str, ansvar: &str, amount: i64| RoundForecast {
+            row: row.into(),
+            ansvar: ansvar.into(),
+            amount,
+            comment: String::new(),
+        };
+        let a = accuracy(
+            &sheet,
+            &[
+                f("int", "110", -50_000),
+                f("kost", "110", 110_000),
+                f("ny", "120", 7),
+            ],
+        );
+        assert!(a.is_final());
+        let rows: Vec<_> = a.cells.iter().map(|c| c.row.as_str()).collect();
+        assert_eq!(
+            rows,
+            ["kost", "int", "ny"],
+            "the sheet's order, unknown cells last"
+        );
+        assert_eq!(a.cells[0].deviation, 10_000);
+        assert_eq!(a.cells[0].deviation_tenths_pct, Some(100)); // 10,0 %
+        assert_eq!(a.cells[1].deviation, -10_000);
+        assert_eq!(a.cells[1].deviation_tenths_pct, Some(-250)); // -25,0 % of |-400|
+        assert_eq!(a.cells[2].outcome, 0);
+        assert_eq!(a.cells[2].deviation_tenths_pct, None);
+        assert_eq!(a.total_forecast, 110_000 - 50_000 + 7);
+        assert_eq!(a.total_outcome, 60_000);
+        assert_eq!(a.total_abs_deviation, 20_000 + 7);
+        assert_eq!(a.total_abs_outcome, 140_000);
+        // 20 007 / 140 000 = 14,29 % → 143 tenths.
+        assert_eq!(a.weighted_deviation_tenths_pct(), Some(143));
+        let open = Sheet {
+            through_month: 8,
+            ..sheet
+        };
+        assert!(!accuracy(&open, &[]).is_final());
+        assert_eq!(accuracy(&open, &[]).weighted_deviation_tenths_pct(), None);
+    }
 
     fn sie(year: i32, rows: &[(&str, &str, u32, &str)]) -> String {
         let mut s =

@@ -40,6 +40,9 @@ pub enum StoreError {
     /// A value given is not acceptable.
     #[error("{0}")]
     Invalid(String),
+    /// The change needs an open round, and the round is locked, approved or missing.
+    #[error("{0}")]
+    Closed(String),
     /// Password hashing failed.
     #[error("lösenordet kunde inte hashas: {0}")]
     Hash(String),

@@ -8,8 +8,9 @@
 //! someone changed it in between. The check is the UPDATE's own `WHERE version = …`, so it
 //! holds across server processes on one PostgreSQL.
 //!
-//! Every writing transaction starts with a write (the round's guard row), so on SQLite it
-//! takes the write lock before it reads and never fails on a stale snapshot.
+//! Every writing transaction starts with a write (the round's guard row, whose version it
+//! counts up), so on SQLite it takes the write lock before it reads and never fails on a
+//! stale snapshot, and a lock made from an older round version is refused.
 
 use crate::audit::audit;
 use crate::{error, on_db, Store, StoreError, User};
@@ -17,18 +18,21 @@ use serde_json::json;
 
 /// The first statement of a transaction that changes an open round: a write on the round's
 /// row (so SQLite takes its write lock now and PostgreSQL serialises against a lock of the
-/// round); refuses when the round is missing or not open.
+/// round) that counts up the round's version, so a lock made from the version shown
+/// before a forecast changed is refused (the archived report is always of the forecasts
+/// the controller saw); refuses when the round is missing or not open.
 macro_rules! round_guard {
     ($tx:expr, $round_id:expr) => {{
-        let open =
-            sqlx::query("UPDATE rounds SET version = version WHERE id = $1 AND status = 'open'")
-                .bind($round_id)
-                .execute(&mut *$tx)
-                .await
-                .map_err(error::db("läsa rundan"))?
-                .rows_affected();
+        let open = sqlx::query(
+            "UPDATE rounds SET version = version + 1 WHERE id = $1 AND status = 'open'",
+        )
+        .bind($round_id)
+        .execute(&mut *$tx)
+        .await
+        .map_err(error::db("läsa rundan"))?
+        .rows_affected();
         if open != 1 {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::Closed(
                 "rundan är låst eller finns inte: inget ändrades".into(),
             ));
         }
@@ -148,7 +152,8 @@ impl ForecastStatus {
         matches!(self, ForecastStatus::Draft | ForecastStatus::Returned)
     }
 
-    fn parse(s: &str) -> Result<ForecastStatus, StoreError> {
+    /// The status of a stored name.
+    pub fn parse(s: &str) -> Result<ForecastStatus, StoreError> {
         Ok(match s {
             "draft" => ForecastStatus::Draft,
             "submitted" => ForecastStatus::Submitted,

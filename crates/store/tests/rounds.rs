@@ -360,6 +360,7 @@ async fn submit_return_accept_and_lock(kind: Kind) {
         .save_forecasts(&manager, round.id, &[input("intakter", 5, "z", Some(1))])
         .await
         .unwrap_err();
+    assert!(matches!(err, StoreError::Closed(_)), "{err:?}");
     assert!(err.to_string().contains("låst"), "{err}");
     assert!(store
         .add_comment(&manager, round.id, None, None, "hej")

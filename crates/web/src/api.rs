@@ -38,6 +38,9 @@ pub fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("/users", "get", get(users)),
         ("/users", "post", post(create_user)),
     ]
+    .into_iter()
+    .chain(crate::round_api::routes())
+    .collect()
 }
 
 /// The router of `/api` (nested by [`crate::app`]).

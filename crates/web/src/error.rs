@@ -95,7 +95,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
         match e {
             StoreError::Invalid(_) | StoreError::Package(_) => AppError::Invalid(e.to_string()),
-            StoreError::UserExists(_) => AppError::Conflict(e.to_string()),
+            StoreError::UserExists(_) | StoreError::Closed(_) => AppError::Conflict(e.to_string()),
             StoreError::NoSuchUser(_) => AppError::NotFound(e.to_string()),
             other => AppError::Internal(other.to_string()),
         }

@@ -14,8 +14,14 @@
 //! - [`error`]: [`error::AppError`], a Swedish page or `{"error": …}` under `/api/`.
 //! - [`upload`]: reading an upload within its limits and unpacking a zip safely.
 //! - [`api`]: the JSON API and its OpenAPI document.
+//! - [`round`]: the follow-up round's pages (rounds, forecasts per ansvar, review, lock,
+//!   decision, the report with the ledger rows behind each figure, history);
+//!   [`round_api`]: the same under `/api/rounds`; [`round_report`]: the round's report
+//!   (package plus the round's forecasts), cached per set of inputs; `accuracy`: the
+//!   forecast accuracy of closed rounds (prognossäkerhet).
 #![deny(missing_docs)]
 
+mod accuracy;
 mod admin;
 pub mod api;
 pub mod audit_pages;
@@ -26,6 +32,9 @@ pub mod headers;
 mod import;
 mod pages;
 pub mod policy;
+pub mod round;
+pub mod round_api;
+pub mod round_report;
 pub mod templates;
 pub mod upload;
 
@@ -94,6 +103,8 @@ pub struct AppState {
     /// The settings.
     pub config: Arc<Config>,
     templates: Arc<minijinja::Environment<'static>>,
+    /// Loaded packages and built round reports.
+    pub(crate) reports: Arc<round_report::ReportCache>,
 }
 
 impl AppState {
@@ -103,6 +114,7 @@ impl AppState {
             store,
             config: Arc::new(config),
             templates: Arc::new(templates::environment()),
+            reports: Arc::new(round_report::ReportCache::default()),
         }
     }
 }
@@ -125,6 +137,22 @@ pub fn app(state: AppState) -> Router {
             "/admin/anvandare/{id}",
             get(admin::show).post(admin::change),
         )
+        .route("/rundor", get(round::list).post(round::open))
+        .route("/rundor/{id}", get(round::show))
+        .route(
+            "/rundor/{id}/ansvar",
+            get(round::ansvar).post(round::save_ansvar),
+        )
+        .route("/rundor/{id}/granska", post(round::review_ansvar))
+        .route("/rundor/{id}/kommentar", post(round::add_comment))
+        .route("/rundor/{id}/las", post(round::lock_page))
+        .route("/rundor/{id}/beslut", post(round::decision_page))
+        .route("/rundor/{id}/rapport", get(round::report_page))
+        .route("/rundor/{id}/filer/{file}", get(round::download))
+        .route("/rundor/{id}/utfall", get(round::drill_page))
+        .route("/rundor/{id}/historik", get(round::history_page))
+        .route("/rundor/{id}/prognossakerhet", get(accuracy::round_page))
+        .route("/prognossakerhet", get(accuracy::overview))
         .route("/static/delar.css", get(pages::stylesheet))
         .nest("/api", api::router())
         .fallback(|| async { AppError::not_found() })

@@ -12,6 +12,7 @@ use axum::http::header::{CACHE_CONTROL, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use minijinja::value::ValueKind;
 use minijinja::{context, Environment, Value};
 
 /// The templates, by name, embedded at compile time.
@@ -23,6 +24,34 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("packages.html", include_str!("../templates/packages.html")),
     ("import.html", include_str!("../templates/import.html")),
     ("audit.html", include_str!("../templates/audit.html")),
+    (
+        "round/list.html",
+        include_str!("../templates/round/list.html"),
+    ),
+    (
+        "round/show.html",
+        include_str!("../templates/round/show.html"),
+    ),
+    (
+        "round/ansvar.html",
+        include_str!("../templates/round/ansvar.html"),
+    ),
+    (
+        "round/drill.html",
+        include_str!("../templates/round/drill.html"),
+    ),
+    (
+        "round/history.html",
+        include_str!("../templates/round/history.html"),
+    ),
+    (
+        "round/accuracy.html",
+        include_str!("../templates/round/accuracy.html"),
+    ),
+    (
+        "round/accuracy_list.html",
+        include_str!("../templates/round/accuracy_list.html"),
+    ),
     (
         "admin/users.html",
         include_str!("../templates/admin/users.html"),
@@ -169,8 +198,10 @@ fn navigation(user: Option<&CurrentUser>) -> Vec<Value> {
     let Some(user) = user else {
         return Vec::new();
     };
-    let links: [(&str, &str, Action); 5] = [
+    let links: [(&str, &str, Action); 7] = [
         ("/", "Start", Action::ListPackages),
+        ("/rundor", "Rundor", Action::ListPackages),
+        ("/prognossakerhet", "Prognossäkerhet", Action::ListPackages),
         ("/paket", "Paket", Action::ListPackages),
         ("/import", "Importera", Action::OpenImport),
         ("/logg", "Granskningslogg", Action::ReadAudit),
@@ -181,6 +212,45 @@ fn navigation(user: Option<&CurrentUser>) -> Vec<Value> {
         .filter(|(_, _, a)| allowed(user, a))
         .map(|(href, label, _)| context! { href => href, label => label })
         .collect()
+}
+
+/// The key under which serde_json (with `arbitrary_precision`, which the workspace
+/// enables for exact percentages in report JSON) serialises a number.
+const JSON_NUMBER_KEY: &str = "$serde_json::private::Number";
+
+/// `value` with every serde_json number (serialised as a one-key map under
+/// `arbitrary_precision`) turned back into a plain number: an integer where the text is
+/// one, else the number's text. Everything else is kept as it is (safe strings stay
+/// safe).
+pub fn plain_numbers(value: Value) -> Value {
+    match value.kind() {
+        ValueKind::Map => {
+            let keys: Vec<Value> = match value.try_iter() {
+                Ok(keys) => keys.collect(),
+                Err(_) => return value,
+            };
+            if keys.len() == 1 && keys[0].as_str() == Some(JSON_NUMBER_KEY) {
+                let text = value
+                    .get_item(&keys[0])
+                    .ok()
+                    .and_then(|n| n.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                return match text.parse::<i64>() {
+                    Ok(n) => Value::from(n),
+                    Err(_) => Value::from(text),
+                };
+            }
+            Value::from_iter(keys.into_iter().map(|k| {
+                let item = value.get_item(&k).unwrap_or_default();
+                (k, plain_numbers(item))
+            }))
+        }
+        ValueKind::Seq => match value.try_iter() {
+            Ok(items) => Value::from_iter(items.map(plain_numbers)),
+            Err(_) => value,
+        },
+        _ => value,
+    }
 }
 
 /// Renders template `name` as a page: `ctx` merged with `user`, `csrf_token`, `nav`,
@@ -204,7 +274,7 @@ pub fn render(
         flash => flash.iter().map(Flash::to_value).collect::<Vec<_>>(),
         ..ctx
     };
-    let html = template.render(full)?;
+    let html = template.render(plain_numbers(full))?;
     let mut response = Html(html).into_response();
     response
         .headers_mut()
@@ -334,6 +404,19 @@ mod tests {
         for (name, _) in TEMPLATES {
             assert!(env.get_template(name).is_ok(), "{name}");
         }
+    }
+
+    #[test]
+    fn json_numbers_render_as_numbers() {
+        let env = environment();
+        let v = serde_json::json!({"id": 12, "list": [{"n": -3}], "big": 1.5, "s": "x"});
+        let out = env
+            .render_str(
+                "{{ v.id }} {{ v.list[0].n }} {{ v.big }} {{ v.s }} {{ v.id + 1 }}",
+                plain_numbers(context! { v => v }),
+            )
+            .unwrap();
+        assert_eq!(out, "12 -3 1.5 x 13");
     }
 
     #[test]

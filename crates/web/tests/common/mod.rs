@@ -182,8 +182,11 @@ impl TestApp {
     pub fn anonymous(&self) -> Client {
         Client {
             base: self.base.clone(),
+            // A fresh connection per request: reusing a pooled keep-alive connection
+            // races with the server closing it, which showed once as a failed GET.
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                .pool_max_idle_per_host(0)
                 .build()
                 .expect("client"),
             cookie: None,
@@ -321,6 +324,27 @@ impl Client {
             r = r.header("x-csrf-token", self.csrf().await);
         }
         r.send().await.expect("POST")
+    }
+
+    /// Sends JSON with any method (with the CSRF header when logged in by cookie).
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        let mut r = self.request(method, path).json(body);
+        if self.cookie.is_some() {
+            r = r.header("x-csrf-token", self.csrf().await);
+        }
+        r.send().await.expect("request")
+    }
+
+    /// GET `path` as JSON, asserting the status.
+    pub async fn json(&self, path: &str, status: u16) -> serde_json::Value {
+        let r = self.get(path).await;
+        assert_eq!(r.status(), status, "GET {path}");
+        r.json().await.expect("JSON body")
     }
 
     /// POST raw bytes.
