@@ -503,11 +503,20 @@ async fn ansvar_page(
                 .map(|f| f.amount_ore)
                 .or(c.package_forecast);
             let shown = entered.and_then(|e| e.iter().find(|r| r.row == c.row));
+            // Without a forecast of its own the field shows what the report uses for the
+            // cell now, so saving it unchanged changes nothing: the last forecast; else,
+            // in a row the package forecasts for other ansvar, zero (the report sums the
+            // row's lines); else the budget (the report's rule for rows without lines).
+            let row_has_lines = sheet
+                .cells
+                .iter()
+                .any(|x| x.row == c.row && x.package_forecast.is_some());
+            let current = last.unwrap_or(if row_has_lines { 0 } else { c.budget });
             let (amount, comment, version) = match (shown, stored) {
                 (Some(e), _) => (e.amount.clone(), e.comment.clone(), e.version),
                 (None, Some(f)) => (kr(f.amount_ore), f.comment.clone(), Some(f.version)),
                 (None, None) => (
-                    kr(last.unwrap_or(c.budget)),
+                    kr(current),
                     if last.is_some() { c.package_comment.clone() } else { String::new() },
                     None,
                 ),
