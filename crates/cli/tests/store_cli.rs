@@ -1,7 +1,8 @@
 //! `delar import`, `delar user add` and `delar token create` end to end: the built binary
 //! on throwaway databases (a SQLite file and PostgreSQL; see the store's test `common`).
 //! Includes the SIGKILL test: `delar import` killed in the middle of a large ledger
-//! leaves the database with the import fully there or not at all.
+//! leaves the database with the import fully there or not at all, and the same for
+//! `delar serve` killed while it imports an upload.
 
 #[path = "../../store/tests/common/mod.rs"]
 mod common;
@@ -277,4 +278,197 @@ fn sigkill_during_import_on_sqlite() {
 #[test]
 fn sigkill_during_import_on_postgres() {
     killed_in_the_middle(Kind::Postgres);
+}
+
+/// The files under `dir` as a zip (paths relative to `dir`, inside folder `top`).
+fn zip_dir(dir: &Path, top: &str) -> Vec<u8> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                out.push((rel, p));
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(dir, dir, &mut files);
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (rel, path) in files {
+        w.start_file(format!("{top}/{rel}"), opts).unwrap();
+        w.write_all(&std::fs::read(path).unwrap()).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// `delar serve` on a free port of 127.0.0.1; its address and its stderr lines.
+fn start_server(
+    url: &str,
+) -> (
+    std::process::Child,
+    String,
+    std::sync::mpsc::Receiver<String>,
+) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_delar"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--database", url])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run delar serve");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap_or_else(|| panic!("the listening address in {first:?}"))
+        .to_string();
+    std::thread::spawn(move || for _ in stdout.lines() {});
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, addr, rx)
+}
+
+/// Posts `zip` to `/api/import` with `token` on a thread; the status line of the answer
+/// is sent when it comes (or an empty text if the connection closes without one).
+fn upload(addr: &str, token: &str, zip: Vec<u8>) -> std::sync::mpsc::Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let addr = addr.to_string();
+    let token = token.to_string();
+    std::thread::spawn(move || {
+        use std::io::Read;
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        let head = format!(
+            "POST /api/import HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/zip\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            zip.len()
+        );
+        let sent = s.write_all(head.as_bytes()).and_then(|_| s.write_all(&zip));
+        let mut answer = String::new();
+        if sent.is_ok() {
+            let mut buf = Vec::new();
+            let _ = s.read_to_end(&mut buf);
+            answer = String::from_utf8_lossy(&buf)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string();
+        }
+        let _ = tx.send(answer);
+    });
+    rx
+}
+
+fn server_killed_in_the_middle(kind: Kind) {
+    let Some(db) = block_on(TestDb::new(kind)) else {
+        return;
+    };
+    let url = db.url.as_str();
+    let tmp = tempfile::tempdir().unwrap();
+    let package = tmp.path().join("paket");
+    let rows = large_package(&package, 300_000);
+    let zip = zip_dir(&package, "paket");
+    let (code, _, err) = delar(
+        &[
+            "user",
+            "add",
+            "anna",
+            "--role",
+            "admin",
+            "--password-stdin",
+            "--database",
+            url,
+        ],
+        "ett långt lösenord\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, token, err) = delar(&["token", "create", "anna", "--database", url], "");
+    assert_eq!(code, 0, "{err}");
+    let token = token.trim().to_string();
+
+    let (mut server, addr, log) = start_server(url);
+    let answer = upload(&addr, &token, zip.clone());
+    // Wait until the server reports rows of the large ledger written, then SIGKILL.
+    let mut seen = Vec::new();
+    loop {
+        let line = log
+            .recv_timeout(std::time::Duration::from_secs(300))
+            .unwrap_or_else(|_| panic!("no progress from the server: {seen:?}"));
+        seen.push(line.clone());
+        if line.contains("huvudbok/huvudbok-2023.se: ")
+            && line.contains("rader skrivna")
+            && !line.contains(&format!(": {rows} av"))
+        {
+            break;
+        }
+    }
+    server.kill().expect("SIGKILL");
+    let status = server.wait().unwrap();
+    assert!(!status.success(), "killed: {status:?}");
+    let answered = answer
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .unwrap_or_default();
+    assert!(
+        !answered.contains("201"),
+        "the import had not answered when the server was killed: {answered}"
+    );
+
+    let check = || {
+        block_on(async {
+            let store = Store::open(url).await.unwrap();
+            let packages = store.packages().await.unwrap();
+            let ledgers = store.ledgers().await.unwrap();
+            let stored: i64 = ledgers.iter().map(|l| l.stored_rows).sum();
+            assert_eq!(
+                stored,
+                store.count(delar_store::Table::LedgerRows).await.unwrap()
+            );
+            for l in &ledgers {
+                assert_eq!(l.stored_rows, l.row_count, "{l:?}");
+            }
+            store.close().await;
+            (packages.len(), ledgers.len(), stored)
+        })
+    };
+    // Nothing of the import is there: the kill came before its commit.
+    assert_eq!(check(), (0, 0, 0));
+
+    // A restarted server takes the same upload whole.
+    let (mut server, addr, _log) = start_server(url);
+    let answered = upload(&addr, &token, zip)
+        .recv_timeout(std::time::Duration::from_secs(600))
+        .expect("an answer");
+    assert!(answered.contains("201"), "{answered}");
+    let _ = server.kill();
+    let _ = server.wait();
+    let (packages, ledgers, stored) = check();
+    assert_eq!((packages, ledgers), (1, 2));
+    assert!(stored as usize > rows);
+}
+
+#[test]
+fn server_sigkill_during_import_on_sqlite() {
+    server_killed_in_the_middle(Kind::SqliteFile);
+}
+
+#[test]
+fn server_sigkill_during_import_on_postgres() {
+    server_killed_in_the_middle(Kind::Postgres);
 }

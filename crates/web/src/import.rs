@@ -60,7 +60,21 @@ pub(crate) async fn import_zip(
         .map(|c| c.id);
     authorize(user, &Action::ImportPackage { committee })?;
     let actor = user.name.clone();
-    let outcome = state.store.import(&actor, &prepared, None).await?;
+    // Progress of a large ledger goes to the server's log (the request waits for the
+    // one transaction to commit).
+    let progress = |p: &delar_store::ImportProgress| {
+        tracing::info!(
+            "import av {}: {}: {} av {} rader skrivna",
+            prepared.committee,
+            p.path,
+            p.rows_done,
+            p.rows_total
+        );
+    };
+    let outcome = state
+        .store
+        .import(&actor, &prepared, Some(&progress))
+        .await?;
     let ledgers = prepared
         .ledgers
         .iter()
