@@ -41,6 +41,9 @@ pub struct RoundReport {
 pub struct ReportCache {
     packages: Mutex<HashMap<i64, Arc<LoadedPackage>>>,
     reports: Mutex<HashMap<i64, Arc<RoundReport>>>,
+    /// One build at a time per round: readers arriving while the report is rebuilt wait
+    /// for that build instead of each starting their own.
+    building: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// At most this many packages are kept loaded; beyond it the cache starts over.
@@ -150,12 +153,27 @@ pub fn drill_href(round_id: i64, row: &str, ansvar: Option<&str>, prior: bool) -
 /// The report of a round as it stands (built once per set of inputs).
 pub async fn round_report(state: &AppState, round: &Round) -> Result<Arc<RoundReport>, AppError> {
     let loaded = package_of(state, round.committee_id, round.year).await?;
+    let cached = |key: &str| {
+        lock(&state.reports.reports)
+            .get(&round.id)
+            .filter(|r| r.inputs_sha256 == key)
+            .cloned()
+    };
+    let forecasts = state.store.forecasts(round.id).await?;
+    if let Some(r) = cached(&inputs_sha256(&loaded.sha256, &forecasts)) {
+        return Ok(r);
+    }
+    // A miss: wait for any build of this round in progress, then read the forecasts again
+    // (they may have changed meanwhile) and build only if that build is not this one.
+    let gate = lock(&state.reports.building)
+        .entry(round.id)
+        .or_default()
+        .clone();
+    let _building = gate.lock().await;
     let forecasts = state.store.forecasts(round.id).await?;
     let key = inputs_sha256(&loaded.sha256, &forecasts);
-    if let Some(r) = lock(&state.reports.reports).get(&round.id) {
-        if r.inputs_sha256 == key {
-            return Ok(r.clone());
-        }
+    if let Some(r) = cached(&key) {
+        return Ok(r);
     }
     let package = loaded.package.clone();
     let round_id = round.id;

@@ -340,5 +340,22 @@ async fn manager_forecasts_and_controller_locks_in_a_browser() {
         let page = c.source().await.unwrap();
         assert!(page.contains(expect), "{path}: {page}");
     }
+    // The admin's pages.
+    login(&c, base, "admin").await;
+    for (path, name, expect) in [
+        ("/", "14-start-admin", "delar"),
+        ("/paket", "15-paket", "Servicenämnd IT"),
+        ("/import", "16-import", "zip"),
+        ("/logg", "17-logg", "round.lock"),
+        ("/admin/anvandare", "18-anvandare", "controller"),
+    ] {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        shot(&c, name).await;
+        let page = c.source().await.unwrap();
+        assert!(page.contains(expect), "{path}: {page}");
+    }
+    c.delete_all_cookies().await.unwrap();
+    c.goto(&format!("{base}/logga-in")).await.unwrap();
+    shot(&c, "19-logga-in").await;
     c.close().await.unwrap();
 }
