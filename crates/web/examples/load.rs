@@ -7,7 +7,12 @@
 //! cargo run --release -p delar-web --example load                      # SQLite file
 //! LOAD_DATABASE=postgres cargo run --release -p delar-web --example load
 //! LOAD_READERS=200 LOAD_WRITERS=20 LOAD_SECONDS=20 LOAD_MAX_REQUESTS=1000000 …
+//! LOAD_READ_THINK_MS=500 LOAD_WRITE_THINK_MS=1000 …   # pauses between a session's requests
 //! ```
+//!
+//! Without think time every session sends its next request as soon as the last one is
+//! answered (a closed loop at saturation: latency is then the queue of all sessions);
+//! with it, sessions behave more like people and the latency is that of a loaded server.
 //!
 //! The application runs in this process on 127.0.0.1 (the same router as `delar serve`)
 //! on a throwaway database: a SQLite file in a temporary folder, or with
@@ -164,6 +169,8 @@ async fn main() {
     let seconds = env_or("LOAD_SECONDS", 20);
     let max_requests = env_or("LOAD_MAX_REQUESTS", 2_000_000);
     let kind = std::env::var("LOAD_DATABASE").unwrap_or_else(|_| "sqlite".into());
+    let read_think = Duration::from_millis(env_or("LOAD_READ_THINK_MS", 0));
+    let write_think = Duration::from_millis(env_or("LOAD_WRITE_THINK_MS", 0));
 
     // The database.
     let tmp = tempfile::tempdir().expect("temporary folder");
@@ -284,11 +291,17 @@ async fn main() {
     let start = Instant::now();
     let deadline = start + Duration::from_secs(seconds);
     let mut reader_tasks = Vec::new();
-    for s in reader_sessions {
+    for (i, s) in reader_sessions.into_iter().enumerate() {
         let (http, base, stop, requests) =
             (http.clone(), base.clone(), stop.clone(), requests.clone());
         reader_tasks.push(tokio::spawn(async move {
             let mut st = Stats::default();
+            // Sessions with think time start spread over one think time, not in one wave.
+            if !read_think.is_zero() {
+                let mut rng = Rng(0x2545_F491_4F6C_DD1D ^ (i as u64 + 1));
+                let ms = rng.next() % read_think.as_millis().max(1) as u64;
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+            }
             while !stop.load(Ordering::Relaxed) {
                 if Instant::now() >= deadline
                     || requests.fetch_add(1, Ordering::Relaxed) >= max_requests
@@ -312,6 +325,9 @@ async fn main() {
                 } else {
                     st.errors += 1
                 }
+                if !read_think.is_zero() {
+                    tokio::time::sleep(read_think).await;
+                }
             }
             st
         }));
@@ -322,6 +338,10 @@ async fn main() {
             (http.clone(), base.clone(), stop.clone(), requests.clone());
         writer_tasks.push(tokio::spawn(async move {
             let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1));
+            if !write_think.is_zero() {
+                let ms = rng.next() % write_think.as_millis().max(1) as u64;
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+            }
             let mut read = Stats::default();
             let mut write = Stats::default();
             // (row, version, amount) of every write the server accepted.
@@ -387,6 +407,9 @@ async fn main() {
                     409 => write.conflicts += 1,
                     _ => write.errors += 1,
                 }
+                if !write_think.is_zero() {
+                    tokio::time::sleep(write_think).await;
+                }
             }
             (read, write, a, accepted)
         }));
@@ -434,7 +457,9 @@ async fn main() {
     let duplicates = accepted.len() - unique.len();
 
     println!(
-        "load test: {readers} reader sessions, {writers} writer sessions, {elapsed:.1} s, database {kind}"
+        "load test: {readers} reader sessions, {writers} writer sessions, {elapsed:.1} s, database {kind}, think time {} ms (read) / {} ms (write)",
+        read_think.as_millis(),
+        write_think.as_millis()
     );
     println!();
     println!("| request | count | per s | conflicts (409) | errors | p50 ms | p95 ms | p99 ms | max ms |");

@@ -8,7 +8,7 @@
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::policy::{allowed, authorize, Action};
-use crate::round_report::{self, drill_href};
+use crate::round_report::{self, drill_href, Freshness};
 use crate::templates::{format_time, render, Flash, FlashIn};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -1014,7 +1014,7 @@ pub(crate) async fn lock(
     if round.status != RoundStatus::Open || round.version != version {
         return Err(lock_conflict(round));
     }
-    let built = round_report::round_report(state, round).await?;
+    let built = round_report::round_report(state, round, Freshness::Exact).await?;
     let files = round_report::documents(built.report.clone()).await?;
     let actor = store_user(state, user).await?;
     match state
@@ -1139,13 +1139,14 @@ pub(crate) async fn report_page(
             committee: round.committee_id,
         },
     )?;
-    let built = round_report::round_report(&state, &round).await?;
+    let built =
+        round_report::round_report(&state, &round, Freshness::ForReader(&user.name)).await?;
     Ok((
         [
             (CONTENT_TYPE, "text/html; charset=utf-8"),
             (CACHE_CONTROL, "no-store"),
         ],
-        built.html.as_str().to_string(),
+        axum::body::Body::from(axum::body::Bytes::copy_from_slice(built.html.as_bytes())),
     )
         .into_response())
 }
@@ -1170,7 +1171,7 @@ pub(crate) async fn document_bytes(
             .await?
             .ok_or_else(|| AppError::NotFound(format!("arkivet saknar {file}")));
     }
-    let built = round_report::round_report(state, round).await?;
+    let built = round_report::round_report(state, round, Freshness::Exact).await?;
     let report = built.report.clone();
     let name = file.to_string();
     tokio::task::spawn_blocking(move || {

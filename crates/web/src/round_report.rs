@@ -26,10 +26,24 @@ pub struct LoadedPackage {
     pub files: Arc<MemoryFiles>,
 }
 
+/// How current a round's report must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness<'a> {
+    /// Of the forecasts as they are now (locking, downloads, the API).
+    Exact,
+    /// For a reader of the report page, named: while another request rebuilds the
+    /// report, the last build may be shown, unless this user changed a forecast since
+    /// that build's inputs were read (everyone sees their own changes at once; others'
+    /// changes of the last moment may lag by one build).
+    ForReader(&'a str),
+}
+
 /// A round's report, built.
 pub struct RoundReport {
     /// SHA-256 of the inputs: the package and the round's forecasts.
     pub inputs_sha256: String,
+    /// The latest change time among the forecasts it was built from (0 without any).
+    pub forecasts_as_of: i64,
     /// The report.
     pub report: Arc<Report>,
     /// Its HTML with the outcome figures linked to the ledger rows behind them.
@@ -151,7 +165,11 @@ pub fn drill_href(round_id: i64, row: &str, ansvar: Option<&str>, prior: bool) -
 }
 
 /// The report of a round as it stands (built once per set of inputs).
-pub async fn round_report(state: &AppState, round: &Round) -> Result<Arc<RoundReport>, AppError> {
+pub async fn round_report(
+    state: &AppState,
+    round: &Round,
+    freshness: Freshness<'_>,
+) -> Result<Arc<RoundReport>, AppError> {
     let loaded = package_of(state, round.committee_id, round.year).await?;
     let cached = |key: &str| {
         lock(&state.reports.reports)
@@ -169,7 +187,24 @@ pub async fn round_report(state: &AppState, round: &Round) -> Result<Arc<RoundRe
         .entry(round.id)
         .or_default()
         .clone();
-    let _building = gate.lock().await;
+    let _building = match gate.try_lock() {
+        Ok(building) => building,
+        Err(_) => {
+            // Another request is building: a reader may take the last build.
+            if let Freshness::ForReader(user) = freshness {
+                let last = lock(&state.reports.reports).get(&round.id).cloned();
+                if let Some(last) = last {
+                    let own_change = forecasts
+                        .iter()
+                        .any(|f| f.updated_by == user && f.updated_at > last.forecasts_as_of);
+                    if !own_change {
+                        return Ok(last);
+                    }
+                }
+            }
+            gate.lock().await
+        }
+    };
     let forecasts = state.store.forecasts(round.id).await?;
     let key = inputs_sha256(&loaded.sha256, &forecasts);
     if let Some(r) = cached(&key) {
@@ -179,6 +214,7 @@ pub async fn round_report(state: &AppState, round: &Round) -> Result<Arc<RoundRe
     let round_id = round.id;
     let name = round.name.clone();
     let inputs = key.clone();
+    let forecasts_as_of = forecasts.iter().map(|f| f.updated_at).max().unwrap_or(0);
     let built = tokio::task::spawn_blocking(move || {
         let with = followup::with_forecasts(&package, &round_forecasts(&forecasts), &name);
         let options = Options {
@@ -198,6 +234,7 @@ pub async fn round_report(state: &AppState, round: &Round) -> Result<Arc<RoundRe
         });
         Ok::<_, delar_core::LoadError>(RoundReport {
             inputs_sha256: inputs,
+            forecasts_as_of,
             report: Arc::new(report),
             html: Arc::new(html),
         })
