@@ -111,11 +111,28 @@ async fn login(c: &Client, base: &str, name: &str) {
         .click()
         .await
         .expect("log in");
-    let url = c.current_url().await.expect("url");
-    assert!(
-        !url.path().starts_with("/logga-in"),
-        "{name} is logged in (now at {url})"
-    );
+    wait_for(c, &format!("{name} is logged in"), |path, _| {
+        !path.starts_with("/logga-in")
+    })
+    .await;
+}
+
+/// The page source once `done(url path, source)` holds: a click that submits a form
+/// returns before the next page is loaded on a busy machine. Fails after 30 s.
+async fn wait_for(c: &Client, what: &str, done: impl Fn(&str, &str) -> bool) -> String {
+    let start = Instant::now();
+    loop {
+        let url = c.current_url().await.expect("url");
+        let source = c.source().await.expect("page source");
+        if done(url.path(), &source) {
+            return source;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{what}: still at {url}: {source}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Text with the report's typography made plain: minus sign and no-break spaces (the
@@ -207,6 +224,10 @@ async fn manager_forecasts_and_controller_locks_in_a_browser() {
         .click()
         .await
         .unwrap();
+    wait_for(&c, "the form of ansvar 8510", |path, _| {
+        path.ends_with("/ansvar")
+    })
+    .await;
     shot(&c, "03-ansvar-8510").await;
     let rows = c
         .find_all(Locator::Css("input[type=hidden][name=row]"))
@@ -244,9 +265,8 @@ async fn manager_forecasts_and_controller_locks_in_a_browser() {
         .click()
         .await
         .unwrap();
-    let page = c.source().await.unwrap();
+    wait_for(&c, "submitted", |_, page| page.contains("inskickade")).await;
     shot(&c, "05-inskickad").await;
-    assert!(page.contains("inskickade"), "submitted: {page}");
 
     // The controller: the round's overview, lock.
     login(&c, base, "controller").await;
@@ -258,9 +278,11 @@ async fn manager_forecasts_and_controller_locks_in_a_browser() {
         .click()
         .await
         .unwrap();
-    let page = c.source().await.unwrap();
+    wait_for(&c, "locked", |_, page| {
+        page.contains("är låst och rapporten arkiverad")
+    })
+    .await;
     shot(&c, "07-last").await;
-    assert!(page.contains("låst"), "locked: {page}");
 
     // The report page and the archived PDF have the new figure and the comment.
     let after: Value = api
