@@ -4,7 +4,7 @@
 
 use crate::config::{parse_config, Config, CONFIG_PATH};
 use crate::error::LoadError;
-use crate::ledger::{budget_from_sie, read_ledger, Ledger};
+use crate::ledger::{budget_from_sie, read_ledger_keeping, KeptObjects, Ledger};
 use crate::report::GoalStatus;
 use crate::sources::{
     parse_budget, parse_changes, parse_employments, parse_forecast, parse_register,
@@ -211,10 +211,15 @@ pub fn load_package_with(
     shared: SharedLedgers<'_>,
 ) -> Result<Package, LoadError> {
     let config = parse_config(&read_file(files, CONFIG_PATH)?)?;
+    let keep = KeptObjects::for_config(&config);
     let ledger = |path: &str| -> Result<Arc<Ledger>, LoadError> {
         match shared(path) {
             Some(l) => Ok(l),
-            None => Ok(Arc::new(read_ledger(path, &read_file(files, path)?)?)),
+            None => Ok(Arc::new(read_ledger_keeping(
+                path,
+                &read_file(files, path)?,
+                &keep,
+            )?)),
         }
     };
     let steps = 5 + usize::from(config.ledger.prior.is_some());
@@ -238,16 +243,12 @@ pub fn load_package_with(
 
     announce(&config.ledger.current);
     let current = ledger(&config.ledger.current)?;
-    report(format!(
-        "{}: {} poster",
-        current.path,
-        current.postings.len()
-    ));
+    report(format!("{}: {} poster", current.path, current.row_count()));
     let prior = match &config.ledger.prior {
         Some(p) => {
             announce(p);
             let l = ledger(p)?;
-            report(format!("{}: {} poster", l.path, l.postings.len()));
+            report(format!("{}: {} poster", l.path, l.row_count()));
             Some(l)
         }
         None => None,

@@ -53,6 +53,11 @@ fn both(bytes: &[u8], what: &str) -> Parsed {
     assert_eq!(streamed.file, fast.file, "{what}");
     assert_eq!(streamed.diagnostics, fast.diagnostics, "{what}");
     assert_eq!(streamed.stats, fast.stats, "{what}");
+    let mut vouchers = Vouchers::new();
+    let each = parse_each(bytes, &options, |_, v| vouchers.push_ref(v));
+    assert_eq!(vouchers, fast.file.vouchers, "{what}");
+    assert_eq!(each.diagnostics, fast.diagnostics, "{what}");
+    assert_eq!(each.stats, fast.stats, "{what}");
     fast
 }
 
