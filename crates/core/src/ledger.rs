@@ -207,11 +207,10 @@ fn add_non_numeric(list: &mut Vec<(String, i64)>, account: &str, amount: i64) {
 }
 
 /// What an account text of the SIE reader (one interned text) stands for.
-#[derive(Clone)]
 enum AccountKey {
     NonNumeric,
     /// The number and the dimensions kept on it (`None`: all).
-    Numeric(u32, Option<Arc<[u32]>>),
+    Numeric(u32, Option<Vec<u32>>),
 }
 
 /// The identity of an interned text of the SIE reader, for the summing keys: the reader
@@ -259,35 +258,38 @@ impl<'k> Summer<'k> {
         amount: i64,
     ) {
         let account_id = sym_id(account);
-        let info = match self.accounts.get(&account_id) {
-            Some(info) => info.clone(),
-            None => {
-                let info = match numeric_account(account) {
-                    Some(n) => AccountKey::Numeric(n, self.keep.dims_for(n).map(Arc::from)),
-                    None => AccountKey::NonNumeric,
-                };
-                self.accounts.insert(account_id, info.clone());
-                info
-            }
-        };
-        let AccountKey::Numeric(number, dims) = info else {
-            add_non_numeric(&mut self.non_numeric, account, amount);
+        if !self.accounts.contains_key(&account_id) {
+            let info = match numeric_account(account) {
+                Some(n) => AccountKey::Numeric(n, self.keep.dims_for(n)),
+                None => AccountKey::NonNumeric,
+            };
+            self.accounts.insert(account_id, info);
+        }
+        let Summer {
+            accounts,
+            key,
+            picked,
+            non_numeric,
+            ..
+        } = self;
+        let Some(AccountKey::Numeric(number, dims)) = accounts.get(&account_id) else {
+            add_non_numeric(non_numeric, account, amount);
             return;
         };
-        self.key.clear();
-        self.key.push(account_id);
-        self.key
-            .push((u64::from(year as u32) << 32) | u64::from(month));
-        self.picked.clear();
+        let number = *number;
+        key.clear();
+        key.push(account_id);
+        key.push((u64::from(year as u32) << 32) | u64::from(month));
+        picked.clear();
         for (k, (dim, id)) in objects().enumerate() {
-            let kept = match &dims {
+            let kept = match dims {
                 None => true,
-                Some(dims) => dims.contains(&dim) && !self.picked.iter().any(|&(d, _)| d == dim),
+                Some(dims) => dims.contains(&dim) && !picked.iter().any(|&(d, _)| d == dim),
             };
             if kept {
-                self.picked.push((dim, k));
-                self.key.push(u64::from(dim));
-                self.key.push(sym_id(id));
+                picked.push((dim, k));
+                key.push(u64::from(dim));
+                key.push(sym_id(id));
             }
         }
         if let Some(&i) = self.groups.get(&self.key[..]) {
