@@ -221,11 +221,17 @@ fn sym_id(s: &Arc<str>) -> u64 {
     Arc::as_ptr(s).cast::<u8>() as usize as u64
 }
 
+/// The words of a summing key with up to two (dimension, object) pairs.
+const SHORT_KEY: usize = 6;
+
 /// Sums rows into postings per account, year, month and kept objects.
 struct Summer<'k> {
     keep: &'k KeptObjects,
     /// The summing key (account, year and month, then (dimension, object) pairs) → index
-    /// into `postings`.
+    /// into `postings`: keys of up to two pairs (the report's usual case) inline, zeros
+    /// after the pairs, longer ones boxed (one allocation fewer per sum and no slice
+    /// compare: the boxed map was half of a large report's time).
+    short_groups: FxHashMap<[u64; SHORT_KEY], u32>,
     groups: FxHashMap<Box<[u64]>, u32>,
     postings: Vec<Posting>,
     accounts: FxHashMap<u64, AccountKey>,
@@ -238,6 +244,7 @@ impl<'k> Summer<'k> {
     fn new(keep: &'k KeptObjects) -> Self {
         Summer {
             keep,
+            short_groups: FxHashMap::default(),
             groups: FxHashMap::default(),
             postings: Vec::new(),
             accounts: FxHashMap::default(),
@@ -292,7 +299,16 @@ impl<'k> Summer<'k> {
                 key.push(sym_id(id));
             }
         }
-        if let Some(&i) = self.groups.get(&self.key[..]) {
+        let short = (self.key.len() <= SHORT_KEY).then(|| {
+            let mut k = [0u64; SHORT_KEY];
+            k[..self.key.len()].copy_from_slice(&self.key);
+            k
+        });
+        let found = match &short {
+            Some(k) => self.short_groups.get(k),
+            None => self.groups.get(&self.key[..]),
+        };
+        if let Some(&i) = found {
             let p = &mut self.postings[i as usize];
             p.amount += amount;
             p.rows += 1;
@@ -315,8 +331,15 @@ impl<'k> Summer<'k> {
             amount,
             rows: 1,
         });
-        self.groups
-            .insert(self.key.clone().into_boxed_slice(), index);
+        match short {
+            Some(k) => {
+                self.short_groups.insert(k, index);
+            }
+            None => {
+                self.groups
+                    .insert(self.key.clone().into_boxed_slice(), index);
+            }
+        }
     }
 }
 
