@@ -221,15 +221,17 @@ fn sym_id(s: &Arc<str>) -> u64 {
     Arc::as_ptr(s).cast::<u8>() as usize as u64
 }
 
-/// The words of a summing key with up to two (dimension, object) pairs.
-const SHORT_KEY: usize = 6;
+/// The words of a summing key with up to one (dimension, object) pair: the usual key of a
+/// report whose scope and allocation share a dimension (four words, 40 bytes a map entry
+/// with its index; a key of six words took more memory than the boxed key it replaced).
+const SHORT_KEY: usize = 4;
 
 /// Sums rows into postings per account, year, month and kept objects.
 struct Summer<'k> {
     keep: &'k KeptObjects,
     /// The summing key (account, year and month, then (dimension, object) pairs) → index
-    /// into `postings`: keys of up to two pairs (the report's usual case) inline, zeros
-    /// after the pairs, longer ones boxed (one allocation fewer per sum and no slice
+    /// into `postings`: keys of up to one pair (the report's usual case) inline, zeros
+    /// after the pair, longer ones boxed (one allocation fewer per sum and no slice
     /// compare: the boxed map was half of a large report's time).
     short_groups: FxHashMap<[u64; SHORT_KEY], u32>,
     groups: FxHashMap<Box<[u64]>, u32>,
