@@ -101,11 +101,12 @@ pub fn run_checks(pkg: &Package, comp: &Computed) -> Vec<Check> {
     for (ledger, year) in std::iter::once((&pkg.current, config.year))
         .chain(pkg.prior.as_ref().map(|p| (p, config.year - 1)))
     {
-        let in_period = ledger
+        let in_period: u64 = ledger
             .postings
             .iter()
             .filter(|p| p.year == year && (1..=config.through_month).contains(&p.month))
-            .count();
+            .map(|p| p.rows)
+            .sum();
         let rar = ledger
             .fiscal_year
             .map(|(a, b)| format!("{a}–{b}"))

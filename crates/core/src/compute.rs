@@ -301,7 +301,7 @@ pub fn compute(pkg: &Package) -> Computed {
             if !config.in_scope(p.object(scope_dim)) {
                 if col == OUTCOME && is_result_account(p.account) {
                     outside.amount += p.amount;
-                    outside.postings += 1;
+                    outside.postings += p.rows as usize;
                 }
                 continue;
             }

@@ -7,7 +7,7 @@
 use crate::build::{report_from_package, Options};
 use crate::config::{is_result_account, line_col, toml_message, Config, RowKindConfig};
 use crate::error::LoadError;
-use crate::ledger::{read_ledger, Ledger};
+use crate::ledger::{read_ledger_keeping, KeptObjects, Ledger};
 use crate::money::{format_kronor, format_thousands, month_name, ore_to_tkr};
 use crate::package::{load_package_with, Package, ProgressFn};
 use crate::report::{
@@ -265,6 +265,31 @@ fn committee_err(entry: &CommitteeEntry, error: LoadError) -> LoadError {
     }
 }
 
+/// The objects the shared ledgers keep: what every committee's report reads (their
+/// `delar.toml`, read here ahead of the packages). When one cannot be read, every object
+/// is kept; its error is then reported where it was before, when the package is read.
+fn kept_objects(files: &dyn SourceFiles, config: &KommunConfig) -> KeptObjects {
+    let mut keep: Option<KeptObjects> = None;
+    for entry in &config.committees {
+        let view = CommitteeFiles {
+            files,
+            dir: &entry.dir,
+        };
+        let parsed = read_file(&view, crate::config::CONFIG_PATH)
+            .ok()
+            .and_then(|bytes| crate::config::parse_config(&bytes).ok());
+        let Some(c) = parsed else {
+            return KeptObjects::all();
+        };
+        let k = KeptObjects::for_config(&c);
+        keep = Some(match keep {
+            Some(prev) => prev.union(&k),
+            None => k,
+        });
+    }
+    keep.unwrap_or_else(KeptObjects::all)
+}
+
 /// Reads `kommun.toml`, the shared ledgers (once) and every committee's package; a
 /// committee whose `delar.toml` names a shared ledger gets the parsed one.
 pub fn load_kommun(
@@ -272,9 +297,16 @@ pub fn load_kommun(
     progress: Option<&ProgressFn>,
 ) -> Result<Kommun, LoadError> {
     let config = parse_kommun_config(&read_file(files, KOMMUN_PATH)?)?;
+    let keep = kept_objects(files, &config);
     let read = |path: &Option<String>| -> Result<Option<Arc<Ledger>>, LoadError> {
         path.as_deref()
-            .map(|p| Ok(Arc::new(read_ledger(p, &read_file(files, p)?)?)))
+            .map(|p| {
+                Ok(Arc::new(read_ledger_keeping(
+                    p,
+                    &read_file(files, p)?,
+                    &keep,
+                )?))
+            })
             .transpose()
     };
     let current = read(&config.current)?;
@@ -405,7 +437,7 @@ pub fn coverage(
                     .entry(p.object(first_dim).map(str::to_string))
                     .or_insert((0, 0));
                 e.0 += p.amount;
-                e.1 += 1;
+                e.1 += p.rows as usize;
             }
             [one] => {
                 let config = committees[*one].1;
@@ -423,7 +455,7 @@ pub fn coverage(
                 let ids = many.iter().map(|i| committees[*i].0.to_string()).collect();
                 let e = overlap.entry(ids).or_insert((0, 0));
                 e.0 += p.amount;
-                e.1 += 1;
+                e.1 += p.rows as usize;
             }
         }
     }

@@ -4,7 +4,7 @@
 
 use crate::config::{parse_config, Config, CONFIG_PATH};
 use crate::error::LoadError;
-use crate::ledger::{budget_from_sie, read_ledger, Ledger};
+use crate::ledger::{budget_from_sie, read_ledger_keeping, KeptObjects, Ledger};
 use crate::report::GoalStatus;
 use crate::sources::{
     parse_budget, parse_changes, parse_employments, parse_forecast, parse_register,
@@ -202,6 +202,52 @@ pub fn load_package(
 /// A ledger already read, by its path in the package (`None`: read it from the files).
 pub type SharedLedgers<'a> = &'a dyn Fn(&str) -> Option<Arc<Ledger>>;
 
+/// Up to this many bytes of SIE in all, the current and the prior ledger are read at the
+/// same time, on two threads (both files are then in memory together); above it one after
+/// the other, each file's bytes dropped before the next file is read, so that memory holds
+/// one large file at a time.
+pub const PARALLEL_LEDGER_BYTES: usize = 256 << 20;
+
+/// Reads the current and the prior ledger: in parallel when both files together are at
+/// most [`PARALLEL_LEDGER_BYTES`], else one after the other. Errors come in the order of
+/// reading them one after the other: the current file's first.
+fn read_two_ledgers(
+    files: &dyn SourceFiles,
+    current: &str,
+    prior: &str,
+    keep: &KeptObjects,
+) -> Result<(Ledger, Ledger), LoadError> {
+    let current_bytes = read_file(files, current)?;
+    if current_bytes.len() > PARALLEL_LEDGER_BYTES {
+        let c = read_ledger_keeping(current, &current_bytes, keep)?;
+        drop(current_bytes);
+        let p = read_ledger_keeping(prior, &read_file(files, prior)?, keep)?;
+        return Ok((c, p));
+    }
+    let prior_bytes = match read_file(files, prior) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            read_ledger_keeping(current, &current_bytes, keep)?;
+            return Err(e);
+        }
+    };
+    if current_bytes.len() + prior_bytes.len() > PARALLEL_LEDGER_BYTES {
+        let c = read_ledger_keeping(current, &current_bytes, keep)?;
+        drop(current_bytes);
+        let p = read_ledger_keeping(prior, &prior_bytes, keep)?;
+        return Ok((c, p));
+    }
+    let (c, p) = std::thread::scope(|s| {
+        let other = s.spawn(|| read_ledger_keeping(prior, &prior_bytes, keep));
+        let c = read_ledger_keeping(current, &current_bytes, keep);
+        let p = other
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (c, p)
+    });
+    Ok((c?, p?))
+}
+
 /// [`load_package`], taking the ledgers that `shared` has (by the path `delar.toml`
 /// names) instead of reading them again: a municipality's committees share one parsed
 /// ledger.
@@ -211,10 +257,15 @@ pub fn load_package_with(
     shared: SharedLedgers<'_>,
 ) -> Result<Package, LoadError> {
     let config = parse_config(&read_file(files, CONFIG_PATH)?)?;
+    let keep = KeptObjects::for_config(&config);
     let ledger = |path: &str| -> Result<Arc<Ledger>, LoadError> {
         match shared(path) {
             Some(l) => Ok(l),
-            None => Ok(Arc::new(read_ledger(path, &read_file(files, path)?)?)),
+            None => Ok(Arc::new(read_ledger_keeping(
+                path,
+                &read_file(files, path)?,
+                &keep,
+            )?)),
         }
     };
     let steps = 5 + usize::from(config.ledger.prior.is_some());
@@ -237,20 +288,28 @@ pub fn load_package_with(
     report(format!("{CONFIG_PATH} läst"));
 
     announce(&config.ledger.current);
-    let current = ledger(&config.ledger.current)?;
-    report(format!(
-        "{}: {} poster",
-        current.path,
-        current.postings.len()
-    ));
-    let prior = match &config.ledger.prior {
-        Some(p) => {
-            announce(p);
-            let l = ledger(p)?;
-            report(format!("{}: {} poster", l.path, l.postings.len()));
-            Some(l)
+    let (current, prior) = match &config.ledger.prior {
+        // Two ledgers of the package's own: read together.
+        Some(p) if shared(&config.ledger.current).is_none() && shared(p).is_none() => {
+            let (c, l) = read_two_ledgers(files, &config.ledger.current, p, &keep)?;
+            report(format!("{}: {} poster", c.path, c.row_count()));
+            report(format!("{}: {} poster", l.path, l.row_count()));
+            (Arc::new(c), Some(Arc::new(l)))
         }
-        None => None,
+        _ => {
+            let current = ledger(&config.ledger.current)?;
+            report(format!("{}: {} poster", current.path, current.row_count()));
+            let prior = match &config.ledger.prior {
+                Some(p) => {
+                    announce(p);
+                    let l = ledger(p)?;
+                    report(format!("{}: {} poster", l.path, l.row_count()));
+                    Some(l)
+                }
+                None => None,
+            };
+            (current, prior)
+        }
     };
 
     let budget_bytes = read_file(files, &config.budget_file)?;

@@ -514,3 +514,41 @@ fn investment_register_problems_fail_the_checks() {
         .unwrap();
     assert_eq!(unique.status, CheckStatus::Fail);
 }
+
+#[test]
+fn both_ledgers_read_together_give_the_errors_in_reading_order() {
+    // The two ledgers of a package are read on two threads; a broken current ledger is
+    // still the error reported, before a missing or broken prior one.
+    let broken = |files: delar_core::MemoryFiles, path: &str| {
+        let mut files = files;
+        files
+            .files
+            .insert(path.to_string(), b"#FLAGGA 0\n#VER A 1 2023\n".to_vec());
+        files
+    };
+    let message = |files: &delar_core::MemoryFiles| {
+        build_report(files, &Options::default())
+            .expect_err("an error")
+            .to_string()
+    };
+    let both = broken(broken(package(), "huvudbok/2023.se"), "huvudbok/2022.se");
+    assert!(message(&both).contains("2023.se"), "{}", message(&both));
+    let mut missing_prior = broken(package(), "huvudbok/2023.se");
+    missing_prior.files.remove("huvudbok/2022.se");
+    assert!(message(&missing_prior).contains("2023.se"));
+    let mut only_prior_missing = package();
+    only_prior_missing.files.remove("huvudbok/2022.se");
+    assert!(message(&only_prior_missing).contains("2022.se"));
+    let prior_broken = broken(package(), "huvudbok/2022.se");
+    assert!(message(&prior_broken).contains("2022.se"));
+    // And read together they give what they give read one by one (the golden tests check
+    // the whole report; here the two ledgers).
+    let pkg = delar_core::load_package(&package(), None).expect("loads");
+    let one = delar_core::ledger::read_ledger_keeping(
+        "huvudbok/2022.se",
+        &package().files["huvudbok/2022.se"],
+        &delar_core::ledger::KeptObjects::for_config(&pkg.config),
+    )
+    .expect("reads");
+    assert_eq!(pkg.prior.as_deref(), Some(&one));
+}

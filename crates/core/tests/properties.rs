@@ -188,6 +188,7 @@ impl Spec {
             month: 3,
             objects: vec![(1, object.into())],
             amount,
+            rows: 1,
         };
         for (r, cols) in self.amounts.iter().enumerate() {
             let account = self.account(r);
@@ -225,6 +226,7 @@ impl Spec {
                     month: 5,
                     objects: vec![(6, id.as_str().into())],
                     amount: p[3],
+                    rows: 1,
                 });
                 register.push(Project {
                     id: id.clone(),

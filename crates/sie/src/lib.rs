@@ -126,6 +126,19 @@ pub fn parse(bytes: &[u8], options: &ParseOptions) -> Parsed {
     parser::parse_buffer(bytes, options, true)
 }
 
+/// [`parse`] without keeping the vouchers: each voucher is handed to `each` when it ends
+/// (with what was read of the rest of the file so far: accounts, objects, `#RAR`) and then
+/// dropped, so memory holds one voucher at a time besides `bytes`, as with [`SieReader`].
+/// Everything else is as [`parse`] reads it (the encoding decided from the first MiB, the
+/// same diagnostics and [`ReadStats`]); the returned file has no vouchers.
+pub fn parse_each(
+    bytes: &[u8],
+    options: &ParseOptions,
+    mut each: impl FnMut(&SieFile, VoucherRef<'_>),
+) -> Parsed {
+    parser::parse_buffer_each(bytes, options, &mut each)
+}
+
 /// [`parse`] with every line read by the parser's general record reader, without the hot
 /// path that reads the usual voucher rows and `#VER` lines. It gives the same result as
 /// [`parse`], only slower: it exists so that fuzzing and tests can check exactly that.

@@ -152,6 +152,16 @@ fn hot_path_reads_every_file_as_the_general_reader() {
                 assert_eq!(fast.file, general.file, "{n}");
                 assert_eq!(fast.diagnostics, general.diagnostics, "{n}");
                 assert_eq!(fast.encoding, general.encoding, "{n}");
+                // One voucher at a time, read as `parse` reads it.
+                let mut vouchers = delar_sie::Vouchers::new();
+                let each = delar_sie::parse_each(input, &options, |_, v| vouchers.push_ref(v));
+                assert_eq!(vouchers, fast.file.vouchers, "{n}: parse_each");
+                let mut header = fast.file.clone();
+                header.vouchers.clear();
+                assert_eq!(each.file, header, "{n}: parse_each");
+                assert_eq!(each.diagnostics, fast.diagnostics, "{n}: parse_each");
+                assert_eq!(each.encoding, fast.encoding, "{n}: parse_each");
+                assert_eq!(each.stats, fast.stats, "{n}: parse_each");
             }
         }
     }

@@ -165,6 +165,23 @@ pub struct Budget {
     pub per_account: BTreeMap<u32, i64>,
 }
 
+/// The most öre the generator writes on one budget or forecast line: half of what delar
+/// takes on one line (100 000 000 000 kr). The sums of a ledger of millions of rows a year
+/// are larger (the kommunbidrag that balances 10 000 000 rows is over 200 000 000 000 kr),
+/// so such a sum is written as several lines of the same account and ansvar (row), which
+/// delar adds up.
+const LINE_CAP_ORE: i64 = 5_000_000_000_000;
+
+/// `ore` (whole kronor) as line amounts of at most about [`LINE_CAP_ORE`] each, in whole
+/// kronor, summing to `ore`; one line when it fits.
+fn parts(ore: i64) -> Vec<i64> {
+    let n = ore.unsigned_abs().div_ceil(LINE_CAP_ORE as u64).max(1) as i64;
+    let each = ore / n / 100 * 100;
+    let mut out = vec![each; n as usize - 1];
+    out.push(ore - each * (n - 1));
+    out
+}
+
 fn kr(ore: i64) -> String {
     crate::journal::decimal(ore)
 }
@@ -200,7 +217,9 @@ pub fn write_package(dir: &Path, spec: &PackageSpec) -> Result<PackageSummary, G
     } = budget(spec, &prior);
     let mut budget_csv = String::from("konto;ansvar;belopp\n");
     for (a, o, amount) in &budget_lines {
-        let _ = writeln!(budget_csv, "{a};{o};{}", kr(*amount));
+        for part in parts(*amount) {
+            let _ = writeln!(budget_csv, "{a};{o};{}", kr(part));
+        }
     }
     let staff_account = chart.staff[0];
     let changes_csv = format!(
@@ -230,7 +249,9 @@ pub fn write_package(dir: &Path, spec: &PackageSpec) -> Result<PackageSummary, G
         } else {
             "Prognos från förvaltningen"
         };
-        let _ = writeln!(forecast_csv, "{id};;{};{comment}", kr(forecast / 100 * 100));
+        for part in parts(forecast / 100 * 100) {
+            let _ = writeln!(forecast_csv, "{id};;{};{comment}", kr(part));
+        }
     }
 
     // Investment register: every project, a tenth specific to each municipality.
@@ -375,4 +396,33 @@ label = "S:a investeringar Vårgårdaspec"
         budget,
         ledger_bytes: b1 + b2,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_sums_are_written_as_lines_delar_takes() {
+        for ore in [
+            0,
+            100,
+            -100,
+            LINE_CAP_ORE,
+            -LINE_CAP_ORE - 100,
+            -23_238_815_120_200,
+            99_999_999_999_900,
+        ] {
+            let p = parts(ore);
+            assert_eq!(p.iter().sum::<i64>(), ore, "{ore}");
+            assert!(p
+                .iter()
+                .all(|a| a % 100 == 0 && a.abs() <= LINE_CAP_ORE + 100 * p.len() as i64));
+            assert!(
+                p.iter().all(|a| a.abs() <= 10_000_000_000_000),
+                "{ore}: {p:?}"
+            );
+            assert_eq!(p.len() == 1, ore.abs() <= LINE_CAP_ORE, "{ore}");
+        }
+    }
 }

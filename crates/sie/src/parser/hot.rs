@@ -412,10 +412,23 @@ impl Core {
                 if n == pairs.len() {
                     return false;
                 }
-                // The dimension: one to nine digits and a space.
-                let ds = i;
-                let de = t.word_end.next(ds);
-                if de == ds || de - ds > 9 || !t.space.has(de) {
+                // The dimension: one to nine digits, plain (`1`) or quoted (`"1"`, as
+                // Unit4, Raindance and BL Administration write it), then a space.
+                let (ds, de, after);
+                if t.quote.has(i) {
+                    if t.byte(i) != b'"' {
+                        return false;
+                    }
+                    let Some(close) = t.closing_quote(i) else {
+                        return false;
+                    };
+                    (ds, de, after) = (i + 1, close, close + 1);
+                } else {
+                    ds = i;
+                    de = t.word_end.next(ds);
+                    after = de;
+                }
+                if de == ds || de - ds > 9 || !t.space.has(after) {
                     return false;
                 }
                 let mut dim: u32 = 0;
@@ -427,7 +440,7 @@ impl Core {
                     dim = dim * 10 + u32::from(d);
                 }
                 // The object id: quoted or a plain word, then a space or the `}`.
-                let s = t.nonspace.next(de);
+                let s = t.nonspace.next(after);
                 let (os, oe);
                 if t.quote.has(s) {
                     if t.byte(s) != b'"' {
@@ -470,33 +483,40 @@ impl Core {
         let Some(amount) = fast_amount(&line[amount_start..amount_end]) else {
             return false;
         };
-        // Optional date and text; quantity, signature or anything else: general path.
+        // Optional date, text, quantity and signature (plain words or quoted texts, as the
+        // general reader takes them); anything after them: general path.
         let mut date = None;
-        let mut date_tok = None;
-        let mut text_tok = None;
+        let mut toks = [None; 4];
         i = t.nonspace.next(amount_end);
-        if i < len {
+        for slot in &mut toks {
+            if i >= len {
+                break;
+            }
             let Some((tok, next)) = t.token(i) else {
                 return false;
             };
-            if tok.1 > tok.0 {
-                match Date::parse(&line[tok.0..tok.1]) {
-                    Some(d) if !tok.2 => date = Some(d),
+            *slot = Some(tok);
+            i = t.nonspace.next(next);
+        }
+        if i < len {
+            return false;
+        }
+        let [date_tok, text_tok, quantity_tok, signature_tok] = toks;
+        if let Some((s, e, quoted)) = date_tok {
+            if e > s {
+                match Date::parse(&line[s..e]) {
+                    Some(d) if !quoted => date = Some(d),
                     _ => return false,
                 }
             }
-            date_tok = Some(tok);
-            i = t.nonspace.next(next);
-            if i < len {
-                let Some((tok, next)) = t.token(i) else {
-                    return false;
-                };
-                text_tok = Some(tok);
-                if t.nonspace.next(next) < len {
-                    return false;
-                }
-            }
         }
+        let quantity = match quantity_tok {
+            Some((s, e, _)) if e > s => match Quantity::parse(&line[s..e]) {
+                Ok(q) => Some(q),
+                Err(_) => return false,
+            },
+            _ => None,
+        };
         // Pass 2: commit.
         let acc_id = self.intern_account_at(pad, acc.0, acc.1);
         let objects = if same_as_prev {
@@ -529,10 +549,7 @@ impl Core {
                 w.token(pad, at(p.os), at(p.oe));
             }
             w.token(pad, amount_start, amount_end);
-            if let Some(t) = date_tok {
-                w.token(pad, t.0, t.1);
-            }
-            if let Some(t) = text_tok {
+            for t in toks.iter().flatten() {
                 w.token(pad, t.0, t.1);
             }
             self.ksumma.pos += w.k;
@@ -545,17 +562,40 @@ impl Core {
             }
             _ => 0,
         };
+        let (text, extra) = if quantity.is_some() || signature_tok.is_some_and(|(s, e, _)| e > s) {
+            self.extra_fields(line, text, quantity, signature_tok)
+        } else {
+            (text, 0)
+        };
         let row = Row {
             amount,
             account: acc_id,
             objects,
-            meta: Row::meta(kind, n),
+            meta: Row::meta(kind, n) | extra,
             text,
             line: self.line_no,
             date: pack_date(date),
         };
         self.push_row(row, lead as u32 + 1);
         true
+    }
+
+    /// The row's rare fields (a quantity, a signature) stored aside as the general reader
+    /// stores them: the `text` field and the flag for [`Row::meta`].
+    #[inline(never)]
+    pub(super) fn extra_fields(
+        &mut self,
+        line: &[u8],
+        text: u32,
+        quantity: Option<Quantity>,
+        signature: Option<(usize, usize, bool)>,
+    ) -> (u32, u32) {
+        let signature = signature
+            .filter(|&(s, e, _)| e > s)
+            .map(|(s, e, _)| encoding::decode(&line[s..e], self.encoding).into_owned());
+        self.file
+            .vouchers
+            .text_and_extra(text, quantity, signature, None)
     }
 
     /// Fast path for `#VER series number date [text [registered [signature]]]` with plain
@@ -733,6 +773,55 @@ mod tests {
             "#RTRANS 3010 {} 100",
             "#BTRANS 3010 {} 100",
             "#TRANS 3010 {} 100\t",
+            // The exporters' forms (issue 11) and their malformed variants: quoted dimension
+            // numbers (Unit4, Raindance), `{ "1" "1"}` and tabs (BL Administration), a
+            // trailing space, empty date and text with a quantity, signatures (Fortnox, BL).
+            "  #TRANS 3010 {\"1\" \"1120\" \"6\" \"5007\"} -12.50 20230105 \"Hyra \u{e5}r\"",
+            "#TRANS 3010 {\"1\" \"1120\" \"20\" \"350\" \"6\" \"5007\"} 1250.5",
+            "#TRANS 3010 {1 \"1120\" \"6\" 5007} 7",
+            "#TRANS 3010 { \"1\" \"1\"} 100",
+            "#TRANS\t3010\t{ \"1\" \"10\"}\t-133\t20230105\t\"\"",
+            "#TRANS\t3010\t{ \"1\" \"10\"}\t-133\t20230105\t\"text\"\t",
+            "#RTRANS\t3010\t{ \"1\" \"10\"}\t-133\t20230105\t\"\"\t\"\"\t\"Anna\"",
+            "#BTRANS\t3010\t{}\t-133\t20230105\t\"\"\t\"\"\t\"2 Christer Bengtsson\"",
+            "#TRANS 1910 {} -137.00 ",
+            "#TRANS 1910 {} -137.00   ",
+            "#TRANS 1910 {} -137.00 \"\" \"\" 0",
+            "#TRANS 1910 {} -137.00 \"\" \"\" 0 ",
+            "#RTRANS 1910 {} -137.00 \"\" \"\" 0 \"Kalle\"",
+            "#TRANS 1910 {} 5 \"\" \"\" 2.125",
+            "#TRANS 1910 {} 5 \"\" \"\" -3",
+            "#TRANS 1910 {} 5 \"\" \"\" \"1.5\"",
+            "#TRANS 1910 {} 5 20230105 \"t\" 1 \"\u{c5}sa\"",
+            "#TRANS 1910 {} 5 20230105 t 1 sig",
+            "#TRANS 1910 {} 5 \"\" \"\" \"\" \"\"",
+            "#TRANS 1910 {} 5 \"\" \"\" \"\" sig",
+            "#TRANS 1910 {} 5 \"\" \"\" 1,5",
+            "#TRANS 1910 {} 5 \"\" \"\" x",
+            "#TRANS 1910 {} 5 \"\" \"\" 1.1234567891",
+            "#TRANS 1910 {} 5 \"\" \"\" 99999999999999999999",
+            "#TRANS 1910 {} 5 \"\" \"\" 0 sig extra",
+            "#TRANS 1910 {} 5 \"\" \"\" 0 \"sig\"x",
+            "#TRANS 1910 {} 5 \"\" \"\" 0 \"si\\\"g\"",
+            "#TRANS 1910 {} 5 \"\" \"\" 0 \"sig",
+            "#TRANS 3010 {\"\" \"1\"} 100",
+            "#TRANS 3010 {\"1\"x \"1\"} 100",
+            "#TRANS 3010 {\"1\"\"1\"} 100",
+            "#TRANS 3010 {\"1 \"1\"} 100",
+            "#TRANS 3010 {\"a\" \"1\"} 100",
+            "#TRANS 3010 {\"-1\" \"1\"} 100",
+            "#TRANS 3010 {\"1234567890\" \"1\"} 100",
+            "#TRANS 3010 {\"123456789\" \"1\"} 100",
+            "#TRANS 3010 {\"1\\\" \"1\"} 100",
+            "#TRANS 3010 {\"1\" } 100",
+            "#TRANS 3010 { \"1\"} 100",
+            "#TRANS 3010 {\"1\"} 100",
+            "#TRANS 3010 {\"1\" \"1\"",
+            "#TRANS 3010 {\"1\" \"1\"}",
+            "#TRANS 3010 {\"1\" \"1\"}100",
+            "#TRANS 3010 {\"1\"\t\"1\"} 100",
+            "#TRANS 3010 {\t\"1\" \"1\" } 100",
+            "#TRANS 3010 {\"1\" \"1\" \"2\" \"1\" \"3\" \"1\" \"4\" \"1\" \"5\" \"1\"} 100",
         ];
         let long = "x".repeat(40);
         let longer = "y".repeat(100);
@@ -758,6 +847,44 @@ mod tests {
         ];
         for row in rows.iter().copied().chain(wide.iter().map(String::as_str)) {
             assert_fast_reads_as_general(&voucher_around(row), row);
+        }
+    }
+
+    #[test]
+    fn the_exporters_rows_take_the_hot_path() {
+        // The usual rows of Unit4/Raindance (quoted dimension numbers), BL Administration
+        // (`{ "1" "1"}`, tabs, signatures after an empty quantity) and Fortnox (a trailing
+        // space, empty date and text with a quantity, a signature): every one is read by the
+        // hot path, as the general path reads it.
+        let rows = [
+            "  #TRANS 3010 {\"1\" \"1120\" \"6\" \"5007\"} -12.50 20230105 \"Hyra \u{e5}r\"",
+            "#TRANS 3010 {\"1\" \"1120\" \"20\" \"350\" \"6\" \"5007\"} 1250.5",
+            "#TRANS 3010 {1 1120 20 350} 1250.5",
+            "#TRANS\t3010\t{ \"1\" \"10\"}\t-133\t20230105\t\"\"",
+            "#TRANS\t3010\t{ \"1\" \"10\"}\t-133\t20230105\t\"F\u{f6}rbrukning\"",
+            "#RTRANS\t3010\t{ \"1\" \"10\"}\t-133\t20230105\t\"\"\t\"\"\t\"Anna\"",
+            "#BTRANS\t3010\t{ \"1\" \"10\"}\t-133\t20230105\t\"\"\t\"\"\t\"Anna\"",
+            "#TRANS 1910 {} -137.00 ",
+            "#TRANS 1910 {} -137.00 \"\" \"\" 0",
+            "#RTRANS 1910 {} -137.00 \"\" \"\" 0 \"Kalle\"",
+            "#BTRANS 1910 {} -137.00 \"\" \"\" 0 \"Kalle\"",
+        ];
+        for row in rows {
+            let text = voucher_around(row);
+            assert_fast_reads_as_general(&text, row);
+            for how in [Feed::FastLines, Feed::FastBuffer] {
+                let stats = read(&text, how).stats;
+                assert_eq!(stats.general_rows, 0, "{how:?}: {row}");
+                assert_eq!(stats.hot_rows, 4, "{how:?}: {row}");
+            }
+            // The same lines with CRLF line ends.
+            let crlf = text.replace('\n', "\r\n");
+            assert_fast_reads_as_general(&crlf, row);
+            assert_eq!(
+                read(&crlf, Feed::FastBuffer).stats.general_rows,
+                0,
+                "CRLF: {row}"
+            );
         }
     }
 
@@ -837,6 +964,11 @@ mod tests {
             Just("\u{d6}"),
             Just("1234567890123456"),
             Just("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+            Just("\"1\""),
+            Just("\"6\" "),
+            Just("{ \"1\" "),
+            Just("0"),
+            Just("\"\" \"\" "),
         ]
     }
 
@@ -855,7 +987,10 @@ mod tests {
                 proptest::prelude::Just("#TRANS "), proptest::prelude::Just("#RTRANS\t"),
                 proptest::prelude::Just("#BTRANS "), proptest::prelude::Just("#TRANS 3010 {"),
                 proptest::prelude::Just("#TRANS 3010 {1 \"10\"} "),
-                proptest::prelude::Just("#TRANS 3010 {1 \"10\" 6 P1} -5.25 ")
+                proptest::prelude::Just("#TRANS 3010 {1 \"10\" 6 P1} -5.25 "),
+                proptest::prelude::Just("#TRANS 3010 {\""),
+                proptest::prelude::Just("#TRANS\t3010\t{ \"1\" \"10\"}\t-133\t"),
+                proptest::prelude::Just("#RTRANS 1910 {} -137.00 \"\" \"\" ")
             ],
             pieces in proptest::collection::vec(piece(), 0..24),
         ) {

@@ -766,20 +766,7 @@ const DETECT_PREFIX: usize = 1 << 20;
 
 /// Whole-buffer parse.
 pub(crate) fn parse_buffer(bytes: &[u8], options: &ParseOptions, hot_path: bool) -> Parsed {
-    let mut core = Core::new(options);
-    core.fast_rows = hot_path;
-    if !core.encoding_known {
-        // The first MiB decides (a whole-file scan would cost as much as reading a UTF-8
-        // file); when it is all ASCII, the first line with letters outside ASCII decides, as
-        // in the streaming reader.
-        let prefix = &bytes[..bytes.len().min(DETECT_PREFIX)];
-        if let Some(e) = encoding::detect(prefix) {
-            core.encoding = e;
-            core.encoding_known = true;
-        } else {
-            core.encoding_known = bytes.len() <= DETECT_PREFIX;
-        }
-    }
+    let mut core = buffer_core(bytes, options, hot_path);
     core.file.vouchers.reserve_for(bytes.len());
     let mut start = 0usize;
     while start < bytes.len() {
@@ -794,6 +781,60 @@ pub(crate) fn parse_buffer(bytes: &[u8], options: &ParseOptions, hot_path: bool)
     }
     core.finish();
     core.into_parsed()
+}
+
+/// [`parse_buffer`] handing each voucher to `each` when it ends and then dropping it, so that
+/// memory holds one voucher at a time (as the streaming reader does), with the reading of
+/// the whole-buffer reader: the same encoding decision, the same hot path.
+pub(crate) fn parse_buffer_each(
+    bytes: &[u8],
+    options: &ParseOptions,
+    each: &mut dyn FnMut(&SieFile, crate::VoucherRef<'_>),
+) -> Parsed {
+    let mut core = buffer_core(bytes, options, true);
+    let hand = |core: &mut Core, each: &mut dyn FnMut(&SieFile, crate::VoucherRef<'_>)| {
+        if let Some(v) = core.file.vouchers.last() {
+            each(&core.file, v);
+        }
+        core.clear_vouchers();
+    };
+    let mut start = 0usize;
+    while start < bytes.len() {
+        let end = line_end(bytes, start);
+        let line = &bytes[start..];
+        let len = end - start;
+        start = end + 1;
+        if core.feed(line, len) {
+            hand(&mut core, each);
+        }
+        if core.is_not_sie() {
+            break;
+        }
+    }
+    if core.finish() {
+        hand(&mut core, each);
+    }
+    core.clear_vouchers();
+    core.into_parsed()
+}
+
+/// The parser for a whole buffer: the encoding decided from its first MiB.
+fn buffer_core(bytes: &[u8], options: &ParseOptions, hot_path: bool) -> Core {
+    let mut core = Core::new(options);
+    core.fast_rows = hot_path;
+    if !core.encoding_known {
+        // The first MiB decides (a whole-file scan would cost as much as reading a UTF-8
+        // file); when it is all ASCII, the first line with letters outside ASCII decides, as
+        // in the streaming reader.
+        let prefix = &bytes[..bytes.len().min(DETECT_PREFIX)];
+        if let Some(e) = encoding::detect(prefix) {
+            core.encoding = e;
+            core.encoding_known = true;
+        } else {
+            core.encoding_known = bytes.len() <= DETECT_PREFIX;
+        }
+    }
+    core
 }
 
 #[cfg(test)]

@@ -1,0 +1,93 @@
+//! A regression test (not a timing): every generator profile, with CRLF and LF line ends and
+//! with and without `#KSUMMA`, is read by `delar-sie`'s hot path, not its general record
+//! reader (ARCHITECTURE.md, "The SIE hot path"). The general reader reads the same rows
+//! several times slower, so a profile whose rows fall to it is a performance regression
+//! that no other test sees. The share of voucher rows and `#VER` lines the general reader
+//! took is printed (`cargo test -p delar-gen --test hot_path -- --nocapture`) and bounded.
+
+use delar_gen::sie::write_ledger;
+use delar_gen::{LedgerSpec, LineEnd, Profile};
+use delar_sie::{parse, ParseOptions, ReadStats, SieReader};
+
+const ROWS: u64 = 20_000;
+
+/// The most voucher rows, in parts per million, the general reader may take per profile.
+/// Zero for every profile: each one's rows are in a form the hot path reads (plain or
+/// quoted dimension numbers, tabs or spaces, a trailing space, empty date and text, a
+/// quantity and signature) and under its 128-byte line limit (the generator's longest row,
+/// a three-dimension Raindance or a Unit4 row with its text, is well under 100 bytes).
+fn max_general_rows_ppm(_profile: Profile) -> u64 {
+    0
+}
+
+/// The same for `#VER` lines: zero for every profile (plain or quoted series and number,
+/// date, text, registration date, signature).
+fn max_general_vers_ppm(_profile: Profile) -> u64 {
+    0
+}
+
+fn ppm(part: u64, whole: u64) -> u64 {
+    (part * 1_000_000).div_ceil(whole.max(1))
+}
+
+#[test]
+fn every_profile_reads_on_the_hot_path() {
+    let mut failures = Vec::new();
+    println!("| profile | line ends | #KSUMMA | rows | general rows | share | #VER | general #VER | share |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    for profile in Profile::ALL {
+        for eol in [LineEnd::Crlf, LineEnd::Lf] {
+            for ksumma in [true, false] {
+                let mut spec = LedgerSpec::new(profile, ROWS, 17, 2023);
+                spec.line_end = Some(eol);
+                spec.checksum = Some(ksumma);
+                let mut bytes = Vec::new();
+                let (totals, _) = write_ledger(&spec, &mut bytes).expect("in memory");
+                let name = format!("{profile}-{eol:?}-{ksumma}.se");
+                let parsed = parse(&bytes, &ParseOptions::new(&name));
+                assert!(
+                    parsed.diagnostics.is_empty(),
+                    "{name}: {:?}",
+                    parsed.diagnostics.first()
+                );
+                let s: ReadStats = parsed.stats;
+                // Every row record and voucher was counted by one path or the other, so the
+                // shares below are of the whole file.
+                assert_eq!(s.hot_rows + s.general_rows, totals.records, "{name}: rows");
+                assert_eq!(s.hot_vers + s.general_vers, totals.vouchers, "{name}: #VER");
+                let mut reader = SieReader::new(&bytes[..], &ParseOptions::new(&name));
+                while reader.next_voucher().is_some() {}
+                assert_eq!(reader.stats(), s, "{name}: the streaming reader's paths");
+
+                let rows_ppm = ppm(s.general_rows, totals.records);
+                let vers_ppm = ppm(s.general_vers, totals.vouchers);
+                println!(
+                    "| {profile} | {eol:?} | {ksumma} | {} | {} | {:.4} % | {} | {} | {:.4} % |",
+                    totals.records,
+                    s.general_rows,
+                    rows_ppm as f64 / 1e4,
+                    totals.vouchers,
+                    s.general_vers,
+                    vers_ppm as f64 / 1e4,
+                );
+                if rows_ppm > max_general_rows_ppm(profile) {
+                    failures.push(format!(
+                        "{name}: the general reader took {} of {} rows ({rows_ppm} ppm, at most {} allowed)",
+                        s.general_rows,
+                        totals.records,
+                        max_general_rows_ppm(profile)
+                    ));
+                }
+                if vers_ppm > max_general_vers_ppm(profile) {
+                    failures.push(format!(
+                        "{name}: the general reader took {} of {} #VER lines ({vers_ppm} ppm, at most {} allowed)",
+                        s.general_vers,
+                        totals.vouchers,
+                        max_general_vers_ppm(profile)
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
