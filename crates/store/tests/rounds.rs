@@ -194,9 +194,21 @@ async fn concurrent_saves_from_one_version_give_one_winner(kind: Kind) {
         .save_forecasts(&manager, round.id, &[input("intakter", 1, "start", None)])
         .await
         .unwrap();
+    // Half of the writers through a second store on the same database (its own
+    // connections, as a second server process has); an in-memory database exists only
+    // in its own store.
+    let second = if kind == Kind::SqliteMemory {
+        store.clone()
+    } else {
+        db.open().await
+    };
     let mut tasks = Vec::new();
     for i in 0..8i64 {
-        let store = store.clone();
+        let store = if i % 4 < 2 {
+            store.clone()
+        } else {
+            second.clone()
+        };
         let user = if i % 2 == 0 {
             manager.clone()
         } else {
