@@ -230,7 +230,19 @@ pub(crate) async fn list(
         let Some(c) = committees.iter().find(|c| c.name == p.committee) else {
             continue;
         };
-        if allowed(&user, &Action::OpenRound { committee: c.id }) {
+        if !allowed(&user, &Action::OpenRound { committee: c.id }) {
+            continue;
+        }
+        // A round of the package's committee, year and period exists already: offer the
+        // package only when its period is another (a later package of the year).
+        let month = match round_report::package_of(&state, c.id, p.year).await {
+            Ok(loaded) => loaded.package.config.through_month,
+            Err(_) => continue,
+        };
+        let taken = rounds.iter().any(|r| {
+            r["committee_id"] == c.id && r["year"] == p.year && r["through_month"] == month
+        });
+        if !taken {
             can_open.push(json!({"id": p.id, "committee": p.committee, "year": p.year}));
         }
     }
@@ -1454,6 +1466,17 @@ pub(crate) async fn history_page(
         },
     )?;
     let entries = cell_history(&state, &round, &q.rad, &q.a).await?;
+    // The row's label where the package knows the row (its id otherwise).
+    let label = match round_report::package_of(&state, round.committee_id, round.year).await {
+        Ok(loaded) => loaded
+            .package
+            .config
+            .rows
+            .iter()
+            .find(|r| r.id == q.rad)
+            .map_or(q.rad.clone(), |r| r.label.clone()),
+        Err(_) => q.rad.clone(),
+    };
     render(
         &state,
         Some(&user),
@@ -1462,7 +1485,7 @@ pub(crate) async fn history_page(
         "round/history.html",
         context! {
             round => round_json(&round),
-            row => q.rad,
+            row => label,
             ansvar => q.a,
             query => ansvar_query(&q.a),
             entries => entries,

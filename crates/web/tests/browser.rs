@@ -229,6 +229,10 @@ async fn manager_forecasts_and_controller_locks_in_a_browser() {
     })
     .await;
     shot(&c, "03-ansvar-8510").await;
+    // The same form on a tablet held upright.
+    c.set_window_size(820, 1180).await.unwrap();
+    shot(&c, "03b-ansvar-surfplatta").await;
+    c.set_window_size(1280, 1000).await.unwrap();
     let rows = c
         .find_all(Locator::Css("input[type=hidden][name=row]"))
         .await

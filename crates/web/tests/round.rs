@@ -97,6 +97,9 @@ async fn round_flow(kind: Kind) {
     let round = open_round(&app, package).await;
     let chef = app.login("chef").await;
     let controller = app.login("controller").await;
+    // The package's period has its round now: no second one is offered.
+    let list = controller.page("/rundor", 200).await;
+    assert!(!list.contains("Öppna en ny runda"), "{list}");
     let page = chef.page(&format!("/rundor/{round}"), 200).await;
     assert!(page.contains("8510"), "{page}");
 
