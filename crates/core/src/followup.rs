@@ -306,7 +306,7 @@ impl Accuracy {
 
 /// `part / whole` in tenths of a percent, rounded half away from zero; `None` for a zero
 /// whole.
-fn tenths_pct(part: i64, whole: i64) -> Option<i64> {
+pub fn tenths_pct(part: i64, whole: i64) -> Option<i64> {
     (whole != 0).then(|| {
         let (num, den) = (i128::from(part) * 1000, i128::from(whole));
         let v = if den < 0 {

@@ -12,8 +12,8 @@
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::policy::{authorize, Action};
-use crate::round::{round_json, round_or_404, visible_rounds};
-use crate::round_report;
+use crate::round::{round_json, round_or_404, row_label, visible_rounds};
+use crate::round_report::{self, LoadedPackage};
 use crate::templates::{render, FlashIn};
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -26,6 +26,7 @@ use delar_core::tables::split;
 use delar_store::rounds::{Round, RoundStatus};
 use minijinja::context;
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 /// Tenths of a percent as Swedish text ("12,3 %").
 fn pct(tenths: Option<i64>) -> String {
@@ -33,7 +34,10 @@ fn pct(tenths: Option<i64>) -> String {
 }
 
 /// A round's accuracy, or an error when the round is still open.
-async fn compute(state: &AppState, round: &Round) -> Result<Accuracy, AppError> {
+async fn compute(
+    state: &AppState,
+    round: &Round,
+) -> Result<(Accuracy, Arc<LoadedPackage>), AppError> {
     if round.status == RoundStatus::Open {
         return Err(AppError::Conflict(
             "rundan är öppen: prognossäkerheten jämför låsta rundors prognoser med årets utfall"
@@ -54,7 +58,7 @@ async fn compute(state: &AppState, round: &Round) -> Result<Accuracy, AppError> 
             comment: f.comment,
         })
         .collect();
-    Ok(followup::accuracy(&sheet, &forecasts))
+    Ok((followup::accuracy(&sheet, &forecasts), loaded))
 }
 
 /// One bar of the chart: `x`, `width` in the SVG's units (the zero line at `zero`).
@@ -84,14 +88,8 @@ pub(crate) async fn round_accuracy(
             committee: round.committee_id,
         },
     )?;
-    let acc = compute(state, round).await?;
-    let loaded = round_report::package_of(state, round.committee_id, round.year).await?;
-    let rows = &loaded.package.config.rows;
-    let label = |id: &str| {
-        rows.iter()
-            .find(|r| r.id == id)
-            .map_or(id.to_string(), |r| r.label.clone())
-    };
+    let (acc, loaded) = compute(state, round).await?;
+    let label = |id: &str| row_label(&loaded.package.config, id);
     // Displayed in tkr so that the table adds up as displayed: each column's cells by
     // largest remainder inside its rounded total, the deviation as the displayed
     // difference.
@@ -173,15 +171,10 @@ pub(crate) async fn round_accuracy(
         "total_forecast": format_thousands(total_forecast_tkr),
         "total_outcome": format_thousands(total_outcome_tkr),
         "total_deviation": format_thousands(total_forecast_tkr - total_outcome_tkr),
-        "total_deviation_pct": pct(
-            (acc.total_outcome != 0).then(|| {
-                let v = delar_core::money::div_round_half_away(
-                    i128::from(acc.total_forecast - acc.total_outcome) * 1000,
-                    i128::from(acc.total_outcome.abs()),
-                );
-                i64::try_from(v).unwrap_or(0)
-            })
-        ),
+        "total_deviation_pct": pct(followup::tenths_pct(
+            acc.total_forecast - acc.total_outcome,
+            acc.total_outcome.abs()
+        )),
         "weighted_deviation": pct(acc.weighted_deviation_tenths_pct()),
         "chart": {
             "width": LEFT + WIDTH + 20, "height": height, "zero": zero,
@@ -231,7 +224,7 @@ pub(crate) async fn overview(
     rounds.sort_by_key(|r| (r.committee.clone(), r.year, r.through_month, r.id));
     let mut out = Vec::new();
     for r in &rounds {
-        let acc = compute(&state, r).await?;
+        let (acc, _) = compute(&state, r).await?;
         out.push((r, acc));
     }
     let max = out

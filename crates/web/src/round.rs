@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use delar_core::followup::{self, Drill, Sheet};
-use delar_core::money::{month_name, parse_ore};
+use delar_core::money::{group_thousands, month_name, parse_ore};
 use delar_store::audit::AuditFilter;
 use delar_store::rounds::{
     forecast_entity, Forecast, ForecastInput, ForecastStatus, Round, RoundChange, RoundStatus,
@@ -32,28 +32,7 @@ use std::collections::BTreeMap;
 pub fn kr(ore: i64) -> String {
     let abs = ore.unsigned_abs();
     let sign = if ore < 0 { "-" } else { "" };
-    group(&format!("{sign}{}.{:02}", abs / 100, abs % 100))
-}
-
-/// Groups the integer part of a decimal text by three with spaces.
-fn group(text: &str) -> String {
-    let (sign, rest) = match text.strip_prefix('-') {
-        Some(r) => ("-", r),
-        None => ("", text),
-    };
-    let (int, frac) = rest.split_once([',', '.']).unwrap_or((rest, ""));
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(' ');
-        }
-        out.push(c);
-    }
-    if frac.is_empty() {
-        format!("{sign}{out}")
-    } else {
-        format!("{sign}{out},{frac}")
-    }
+    format!("{sign}{},{:02}", group_thousands(abs / 100, ' '), abs % 100)
 }
 
 /// The round, or 404.
@@ -63,6 +42,32 @@ pub(crate) async fn round_or_404(state: &AppState, id: i64) -> Result<Round, App
         .round(id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("uppföljningsrunda {id} finns inte")))
+}
+
+/// The round, if `user` may read its committee's report (else 403), or 404.
+pub(crate) async fn readable_round(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<Round, AppError> {
+    let round = round_or_404(state, id).await?;
+    authorize(
+        user,
+        &Action::ReadReport {
+            committee: round.committee_id,
+        },
+    )?;
+    Ok(round)
+}
+
+/// The label of row `id` of the package (the id itself when the package has no such
+/// row).
+pub(crate) fn row_label(config: &delar_core::config::Config, id: &str) -> String {
+    config
+        .rows
+        .iter()
+        .find(|r| r.id == id)
+        .map_or(id.to_string(), |r| r.label.clone())
 }
 
 /// The round's JSON for pages and the API.
@@ -503,11 +508,7 @@ async fn ansvar_page(
     let rows: Vec<Value> = cells
         .iter()
         .map(|c| {
-            let label = config
-                .rows
-                .iter()
-                .find(|r| r.id == c.row)
-                .map_or(c.row.clone(), |r| r.label.clone());
+            let label = row_label(config, &c.row);
             let stored = mine.iter().find(|f| f.row_id == c.row);
             let last = previous
                 .iter()
@@ -600,13 +601,7 @@ pub(crate) async fn ansvar(
     Path(id): Path<i64>,
     Query(q): Query<AnsvarQuery>,
 ) -> Result<Response, AppError> {
-    let round = round_or_404(&state, id).await?;
-    authorize(
-        &user,
-        &Action::ReadReport {
-            committee: round.committee_id,
-        },
-    )?;
+    let round = readable_round(&state, &user, id).await?;
     ansvar_page(
         &state,
         &user,
@@ -693,6 +688,30 @@ pub(crate) async fn save_ansvar(
             .await
         }
     }
+}
+
+/// Why an ansvar's forecasts cannot be submitted, per row: every cell needs a forecast,
+/// and a deviation from budget needs a comment. Shared by the form and the API.
+pub(crate) fn submit_problems(
+    sheet: &Sheet,
+    stored: &[Forecast],
+    ansvar: &str,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for c in sheet.cells_of(ansvar) {
+        match stored
+            .iter()
+            .find(|f| f.row_id == c.row && f.ansvar == ansvar)
+        {
+            None => out.push((c.row.clone(), "prognos saknas: fyll i och spara".into())),
+            Some(f) => {
+                if let Some(p) = followup::forecast_problem(c.budget, f.amount_ore, &f.comment) {
+                    out.push((c.row.clone(), p));
+                }
+            }
+        }
+    }
+    out
 }
 
 enum SaveOutcome {
@@ -804,22 +823,8 @@ async fn save_rows(
     }
     // Submitting: every cell has a forecast, and a deviation from budget is explained.
     let stored = state.store.forecasts(round.id).await?;
-    for c in sheet.cells_of(ansvar) {
-        match stored
-            .iter()
-            .find(|f| f.row_id == c.row && f.ansvar == ansvar)
-        {
-            None => problems
-                .by_row
-                .entry(c.row.clone())
-                .or_default()
-                .push("prognos saknas: fyll i och spara".into()),
-            Some(f) => {
-                if let Some(p) = followup::forecast_problem(c.budget, f.amount_ore, &f.comment) {
-                    problems.by_row.entry(c.row.clone()).or_default().push(p);
-                }
-            }
-        }
+    for (row, p) in submit_problems(&sheet, &stored, ansvar) {
+        problems.by_row.entry(row).or_default().push(p);
     }
     if !problems.by_row.is_empty() {
         problems
@@ -1144,13 +1149,7 @@ pub(crate) async fn report_page(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let round = round_or_404(&state, id).await?;
-    authorize(
-        &user,
-        &Action::ReadReport {
-            committee: round.committee_id,
-        },
-    )?;
+    let round = readable_round(&state, &user, id).await?;
     let built =
         round_report::round_report(&state, &round, Freshness::ForReader(&user.name)).await?;
     Ok((
@@ -1215,13 +1214,7 @@ pub(crate) async fn download(
     user: CurrentUser,
     Path((id, file)): Path<(i64, String)>,
 ) -> Result<Response, AppError> {
-    let round = round_or_404(&state, id).await?;
-    authorize(
-        &user,
-        &Action::ReadReport {
-            committee: round.committee_id,
-        },
-    )?;
+    let round = readable_round(&state, &user, id).await?;
     let bytes = document_bytes(&state, &round, &file).await?;
     Ok(file_response(&file, bytes))
 }
@@ -1458,23 +1451,10 @@ pub(crate) async fn history_page(
     Path(id): Path<i64>,
     Query(q): Query<HistoryQuery>,
 ) -> Result<Response, AppError> {
-    let round = round_or_404(&state, id).await?;
-    authorize(
-        &user,
-        &Action::ReadReport {
-            committee: round.committee_id,
-        },
-    )?;
+    let round = readable_round(&state, &user, id).await?;
     let entries = cell_history(&state, &round, &q.rad, &q.a).await?;
-    // The row's label where the package knows the row (its id otherwise).
     let label = match round_report::package_of(&state, round.committee_id, round.year).await {
-        Ok(loaded) => loaded
-            .package
-            .config
-            .rows
-            .iter()
-            .find(|r| r.id == q.rad)
-            .map_or(q.rad.clone(), |r| r.label.clone()),
+        Ok(loaded) => row_label(&loaded.package.config, &q.rad),
         Err(_) => q.rad.clone(),
     };
     render(

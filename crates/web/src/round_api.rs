@@ -5,7 +5,7 @@
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::policy::{authorize, Action};
-use crate::round::{self, forecast_json, round_json, round_or_404, DrillQuery};
+use crate::round::{self, forecast_json, readable_round, round_json, round_or_404, DrillQuery};
 use crate::round_report;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -73,13 +73,7 @@ async fn show(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, AppError> {
-    let r = round_or_404(&state, id).await?;
-    authorize(
-        &user,
-        &Action::ReadReport {
-            committee: r.committee_id,
-        },
-    )?;
+    let r = readable_round(&state, &user, id).await?;
     let loaded = round_report::package_of(&state, r.committee_id, r.year).await?;
     let sheet = followup::sheet(&loaded.package);
     let forecasts = state.store.forecasts(id).await?;
@@ -100,13 +94,7 @@ async fn forecasts(
     Path(id): Path<i64>,
     Query(q): Query<AnsvarFilter>,
 ) -> Result<Json<Value>, AppError> {
-    let r = round_or_404(&state, id).await?;
-    authorize(
-        &user,
-        &Action::ReadReport {
-            committee: r.committee_id,
-        },
-    )?;
+    let r = readable_round(&state, &user, id).await?;
     let loaded = round_report::package_of(&state, r.committee_id, r.year).await?;
     let sheet = followup::sheet(&loaded.package);
     let stored = state.store.forecasts(id).await?;
@@ -240,21 +228,10 @@ async fn status(
         let loaded = round_report::package_of(&state, r.committee_id, r.year).await?;
         let sheet = followup::sheet(&loaded.package);
         let stored = state.store.forecasts(id).await?;
-        let mut problems = Vec::new();
-        for c in sheet.cells_of(&body.ansvar) {
-            match stored
-                .iter()
-                .find(|f| f.row_id == c.row && f.ansvar == body.ansvar)
-            {
-                None => problems.push(format!("{}: prognos saknas", c.row)),
-                Some(f) => {
-                    if let Some(p) = followup::forecast_problem(c.budget, f.amount_ore, &f.comment)
-                    {
-                        problems.push(format!("{}: {p}", c.row));
-                    }
-                }
-            }
-        }
+        let problems: Vec<String> = round::submit_problems(&sheet, &stored, &body.ansvar)
+            .into_iter()
+            .map(|(row, p)| format!("{row}: {p}"))
+            .collect();
         if !problems.is_empty() {
             authorize(
                 &user,
@@ -350,13 +327,7 @@ async fn report(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let r = round_or_404(&state, id).await?;
-    authorize(
-        &user,
-        &Action::ReadReport {
-            committee: r.committee_id,
-        },
-    )?;
+    let r = readable_round(&state, &user, id).await?;
     let bytes = round::document_bytes(&state, &r, "report.json").await?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/json")],
@@ -370,13 +341,7 @@ async fn file(
     user: CurrentUser,
     Path((id, file)): Path<(i64, String)>,
 ) -> Result<Response, AppError> {
-    let r = round_or_404(&state, id).await?;
-    authorize(
-        &user,
-        &Action::ReadReport {
-            committee: r.committee_id,
-        },
-    )?;
+    let r = readable_round(&state, &user, id).await?;
     let bytes = round::document_bytes(&state, &r, &file).await?;
     Ok(round::file_response(&file, bytes))
 }

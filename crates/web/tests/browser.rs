@@ -10,6 +10,7 @@
 mod common;
 
 use common::{example_zip, Kind, TestApp, COMMITTEE, PASSWORD};
+use delar_core::money::format_thousands;
 use delar_store::Role;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
@@ -161,22 +162,6 @@ fn forecast_tkr(report: &Value, key: &str) -> i64 {
     row["values"][col].as_i64().expect("a figure")
 }
 
-fn grouped(tkr: i64) -> String {
-    let digits = tkr.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(' ');
-        }
-        out.push(ch);
-    }
-    if tkr < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn manager_forecasts_and_controller_locks_in_a_browser() {
     let Some(app) = TestApp::start(Kind::Sqlite).await else {
@@ -308,9 +293,9 @@ async fn manager_forecasts_and_controller_locks_in_a_browser() {
     let report = plain(&c.source().await.unwrap());
     assert!(report.contains(comment), "the comment in the report page");
     assert!(
-        report.contains(&format!(">{}<", grouped(after_tkr))),
+        report.contains(&format!(">{}<", format_thousands(after_tkr))),
         "{} in the report page",
-        grouped(after_tkr)
+        format_thousands(after_tkr)
     );
     let pdf = app
         .bearer("chef")
@@ -333,9 +318,9 @@ async fn manager_forecasts_and_controller_locks_in_a_browser() {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains(comment), "the comment in the archived PDF");
     assert!(
-        flat.contains(&grouped(after_tkr)),
+        flat.contains(&format_thousands(after_tkr)),
         "{} in the archived PDF",
-        grouped(after_tkr)
+        format_thousands(after_tkr)
     );
     // The other pages of the round, as the controller sees them after the lock.
     for (path, name, expect) in [
