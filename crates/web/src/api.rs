@@ -100,7 +100,7 @@ async fn import(
 ) -> Result<Response, AppError> {
     authorize(&user, &Action::OpenImport)?;
     let zip = read_body(body, state.config.max_upload_bytes).await?;
-    let result = crate::import::import_zip(&state, &user, &zip).await?;
+    let result = crate::import::import_zip(&state, &user, &zip, None).await?;
     let status = if result.outcome == "imported" {
         StatusCode::CREATED
     } else {

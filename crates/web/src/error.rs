@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use delar_store::StoreError;
 
 /// Why a request failed. The message is shown to the user (Swedish).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum AppError {
     /// Not logged in (401; a page redirects to `/logga-in`).
     #[error("du är inte inloggad: logga in, eller skicka en API-token som \"Authorization: Bearer TOKEN\"")]

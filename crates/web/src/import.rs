@@ -3,6 +3,13 @@
 //! ([`crate::upload`]), read and checked by `delar_store::prepare_import` (a malformed
 //! SIE gives the reader's `file:line:column` error and nothing is written), authorized
 //! for the package's committee, then stored by `Store::import` in one transaction.
+//!
+//! An upload in the browser runs as a job ([`ImportJobs`]) that goes on by itself: the
+//! request waits for it up to `Config::import_wait` and shows the outcome on the import
+//! page; a longer import answers with `/import/{id}`, a page that shows the job's stage
+//! and the rows written so far and refreshes itself (no JavaScript) until the outcome is
+//! there. Jobs live in the server process that runs them; the outcome stays readable
+//! for an hour. The API's import answers when the import is done.
 
 use crate::auth::CurrentUser;
 use crate::error::AppError;
@@ -11,10 +18,108 @@ use crate::templates::{render, FlashIn};
 use crate::upload::{read_body, unzip};
 use crate::AppState;
 use axum::body::Body;
-use axum::extract::{FromRequest, Request, State};
-use axum::response::Response;
-use delar_store::ImportOutcome;
+use axum::extract::{FromRequest, Path, Request, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use delar_core::money::{format_thousands, group_thousands};
+use delar_store::{ImportOutcome, ImportProgress};
 use minijinja::context;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How long the outcome of a finished browser import stays readable.
+const KEEP_FINISHED: Duration = Duration::from_secs(3600);
+
+/// Imports started in the browser, by id: their stage while they run, their outcome
+/// when done.
+#[derive(Debug, Default)]
+pub(crate) struct ImportJobs {
+    next: AtomicU64,
+    jobs: Mutex<BTreeMap<u64, Job>>,
+}
+
+/// One import started in the browser.
+#[derive(Debug, Clone)]
+struct Job {
+    /// The user who started it (only they see it).
+    owner: i64,
+    started: Instant,
+    /// Size of the upload in bytes.
+    upload_bytes: usize,
+    stage: Stage,
+    finished: Option<Instant>,
+    outcome: Option<Result<ImportResult, AppError>>,
+}
+
+/// Where a running import is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Stage {
+    /// Unpacking the zip and reading and checking the package (no rows written yet).
+    Reading,
+    /// Writing the rows of a ledger.
+    Writing {
+        /// The ledger's path in the package.
+        path: String,
+        /// Rows of it written.
+        done: u64,
+        /// Rows of it in all.
+        total: u64,
+    },
+}
+
+impl ImportJobs {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, Job>> {
+        // A panic while holding the lock leaves plain data behind: keep using it.
+        self.jobs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Registers a new job of `owner`, and forgets finished jobs older than an hour.
+    fn start(&self, owner: i64, upload_bytes: usize) -> u64 {
+        let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut jobs = self.lock();
+        jobs.retain(|_, j| j.finished.is_none_or(|t| t.elapsed() < KEEP_FINISHED));
+        jobs.insert(
+            id,
+            Job {
+                owner,
+                started: Instant::now(),
+                upload_bytes,
+                stage: Stage::Reading,
+                finished: None,
+                outcome: None,
+            },
+        );
+        id
+    }
+
+    fn progress(&self, id: u64, p: &ImportProgress) {
+        if let Some(job) = self.lock().get_mut(&id) {
+            job.stage = Stage::Writing {
+                path: p.path.clone(),
+                done: p.rows_done,
+                total: p.rows_total,
+            };
+        }
+    }
+
+    fn finish(&self, id: u64, outcome: Result<ImportResult, AppError>) {
+        if let Some(job) = self.lock().get_mut(&id) {
+            job.finished = Some(Instant::now());
+            job.outcome = Some(outcome);
+        }
+    }
+
+    /// The job `id` if `user` started it.
+    fn get(&self, id: u64, user: i64) -> Option<Job> {
+        self.lock().get(&id).filter(|j| j.owner == user).cloned()
+    }
+
+    /// Removes and returns the outcome of a finished job.
+    fn take(&self, id: u64) -> Option<Result<ImportResult, AppError>> {
+        self.lock().remove(&id).and_then(|j| j.outcome)
+    }
+}
 
 /// What an import did, for the page and the API.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -42,6 +147,7 @@ pub(crate) async fn import_zip(
     state: &AppState,
     user: &CurrentUser,
     zip: &[u8],
+    job: Option<u64>,
 ) -> Result<ImportResult, AppError> {
     authorize(user, &Action::OpenImport)?;
     let limits = state.config.upload_limits();
@@ -60,9 +166,11 @@ pub(crate) async fn import_zip(
         .map(|c| c.id);
     authorize(user, &Action::ImportPackage { committee })?;
     let actor = user.name.clone();
-    // Progress of a large ledger goes to the server's log (the request waits for the
-    // one transaction to commit).
-    let progress = |p: &delar_store::ImportProgress| {
+    // Progress of a large ledger goes to the server's log and to the browser job.
+    let progress = |p: &ImportProgress| {
+        if let Some(id) = job {
+            state.imports.progress(id, p);
+        }
         tracing::info!(
             "import av {}: {}: {} av {} rader skrivna",
             prepared.committee,
@@ -151,32 +259,104 @@ pub(crate) async fn upload(
     let zip = zip
         .filter(|z| !z.is_empty())
         .ok_or_else(|| AppError::Invalid("välj en zip-fil med paketet".into()))?;
-    let (result, status) = match import_zip(&state, &user, &zip).await {
-        Ok(r) => (Some(r), axum::http::StatusCode::OK),
+    let id = state.imports.start(user.id, zip.len());
+    let task = tokio::spawn({
+        let (state, user) = (state.clone(), user.clone());
+        async move {
+            let outcome = import_zip(&state, &user, &zip, Some(id)).await;
+            state.imports.finish(id, outcome);
+        }
+    });
+    match tokio::time::timeout(state.config.import_wait, task).await {
+        Ok(joined) => {
+            let outcome = state.imports.take(id);
+            let outcome = match (joined, outcome) {
+                (Ok(()), Some(outcome)) => outcome,
+                (Err(e), _) => Err(AppError::Internal(format!("import task: {e}"))),
+                (Ok(()), None) => Err(AppError::Internal("import job without outcome".into())),
+            };
+            outcome_page(&state, &user, outcome)
+        }
+        // Still running: follow it on its page.
+        Err(_) => Ok(Redirect::to(&format!("/import/{id}")).into_response()),
+    }
+}
+
+/// The import page with an import's outcome: the result, or the error above the form
+/// for bad input (any other error is the error page).
+fn outcome_page(
+    state: &AppState,
+    user: &CurrentUser,
+    outcome: Result<ImportResult, AppError>,
+) -> Result<Response, AppError> {
+    let max_mb = state.config.max_upload_bytes / (1024 * 1024);
+    match outcome {
+        Ok(result) => render(
+            state,
+            Some(user),
+            Vec::new(),
+            "/import",
+            "import.html",
+            context! { max_mb, result },
+        ),
         // Bad input is shown on the import page itself, with the form to try again.
         Err(e @ (AppError::Invalid(_) | AppError::TooLarge(_))) => {
-            let status = e.status();
             let mut r = render(
-                &state,
-                Some(&user),
+                state,
+                Some(user),
                 vec![crate::templates::Flash::error(e.to_string())],
                 "/import",
                 "import.html",
-                context! { max_mb => state.config.max_upload_bytes / (1024 * 1024), failed => true },
+                context! { max_mb, failed => true },
             )?;
-            *r.status_mut() = status;
-            return Ok(r);
+            *r.status_mut() = e.status();
+            Ok(r)
         }
-        Err(e) => return Err(e),
+        Err(e) => Err(e),
+    }
+}
+
+/// GET /import/{id}: a browser import's progress (the page refreshes itself every
+/// second while it runs), then its outcome as on the import page.
+pub(crate) async fn job_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<u64>,
+) -> Result<Response, AppError> {
+    authorize(&user, &Action::OpenImport)?;
+    let job = state.imports.get(id, user.id).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "import {id} finns inte här: den startades av någon annan, på en annan server, \
+             eller blev klar för mer än en timme sedan (se paketen och granskningsloggen)"
+        ))
+    })?;
+    if let Some(outcome) = job.outcome {
+        return outcome_page(&state, &user, outcome);
+    }
+    let seconds = job.started.elapsed().as_secs();
+    let stage = match &job.stage {
+        Stage::Reading => context! {
+            reading => true,
+            upload_mb => {
+                let tenths = job.upload_bytes as u64 * 10 / (1024 * 1024);
+                format!("{},{}", group_thousands(tenths / 10, ' '), tenths % 10)
+            },
+        },
+        Stage::Writing { path, done, total } => context! {
+            path,
+            done => format_thousands(*done as i64),
+            total => format_thousands(*total as i64),
+            done_raw => done,
+            total_raw => total,
+            committing => done == total,
+        },
     };
-    let mut r = render(
+    render(
         &state,
         Some(&user),
         Vec::new(),
         "/import",
-        "import.html",
-        context! { max_mb => state.config.max_upload_bytes / (1024 * 1024), result => result },
-    )?;
-    *r.status_mut() = status;
-    Ok(r)
+        "import_progress.html",
+        context! { id, seconds, ..stage },
+    )
 }

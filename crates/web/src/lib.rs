@@ -64,6 +64,10 @@ pub struct Config {
     /// The most bytes an uploaded zip may unpack to; default five times the upload
     /// limit.
     pub max_unzipped_bytes: u64,
+    /// How long an upload in the browser waits for its import before it answers with
+    /// the import's progress page (`/import/{id}`, which refreshes itself until the
+    /// import is done); default 2 s. The import goes on either way.
+    pub import_wait: std::time::Duration,
 }
 
 impl Config {
@@ -76,6 +80,7 @@ impl Config {
             max_upload_bytes: bytes,
             max_zip_files: 10_000,
             max_unzipped_bytes: (bytes as u64).saturating_mul(5),
+            import_wait: std::time::Duration::from_secs(2),
         }
     }
 
@@ -105,6 +110,8 @@ pub struct AppState {
     templates: Arc<minijinja::Environment<'static>>,
     /// Loaded packages and built round reports.
     pub(crate) reports: Arc<round_report::ReportCache>,
+    /// Imports started in the browser, followed on `/import/{id}`.
+    pub(crate) imports: Arc<import::ImportJobs>,
 }
 
 impl AppState {
@@ -115,6 +122,7 @@ impl AppState {
             config: Arc::new(config),
             templates: Arc::new(templates::environment()),
             reports: Arc::new(round_report::ReportCache::default()),
+            imports: Arc::new(import::ImportJobs::default()),
         }
     }
 }
@@ -130,6 +138,7 @@ pub fn app(state: AppState) -> Router {
         .route("/logga-ut", post(auth::logout))
         .route("/paket", get(pages::packages))
         .route("/import", get(import::page).post(import::upload))
+        .route("/import/{id}", get(import::job_page))
         .route("/logg", get(audit_pages::page))
         .route("/logg.csv", get(audit_pages::csv_export))
         .route("/admin/anvandare", get(admin::list).post(admin::create))

@@ -23,6 +23,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("home.html", include_str!("../templates/home.html")),
     ("packages.html", include_str!("../templates/packages.html")),
     ("import.html", include_str!("../templates/import.html")),
+    (
+        "import_progress.html",
+        include_str!("../templates/import_progress.html"),
+    ),
     ("audit.html", include_str!("../templates/audit.html")),
     (
         "round/list.html",
@@ -72,6 +76,8 @@ pub fn environment() -> Environment<'static> {
         }
     }
     env.add_filter("datetime", |micros: i64| format_time(micros));
+    // A count with Swedish thousands grouping ("150 505").
+    env.add_filter("tal", |n: i64| delar_core::money::format_thousands(n));
     env.set_formatter(escape_formatter);
     env
 }

@@ -881,6 +881,150 @@ async fn pages_render_for_every_role(kind: Kind) {
     assert_eq!(me["committee_names"], serde_json::json!([COMMITTEE]));
 }
 
+/// The example package with its current ledger grown to at least `rows` rows (its
+/// vouchers repeated under new numbers), as files; and the number of rows.
+fn large_example(rows: usize) -> (Vec<(String, Vec<u8>)>, usize) {
+    let mut total = 0;
+    let files = example_files()
+        .into_iter()
+        .map(|(p, b)| {
+            if p != "huvudbok/huvudbok-2023.se" {
+                return (p, b);
+            }
+            let parsed = delar_sie::parse(&b, &delar_sie::ParseOptions::new(&p));
+            assert!(!parsed.has_errors());
+            let mut file = parsed.file.clone();
+            file.vouchers.clear();
+            let mut number = 0;
+            while file.vouchers.row_count() < rows {
+                for v in parsed.file.vouchers.iter() {
+                    let mut data = v.to_data();
+                    number += 1;
+                    data.number = number.to_string();
+                    file.vouchers.push(&data);
+                }
+            }
+            total = file.vouchers.row_count();
+            (p, delar_sie::write(&file, delar_sie::SieType::Type4))
+        })
+        .collect();
+    (files, total)
+}
+
+/// An import in the browser that takes longer than `import_wait` answers with its
+/// progress page, which refreshes itself, shows the rows written, and then the outcome;
+/// only its user sees it; a failing import shows its error there.
+async fn browser_import_shows_progress(kind: Kind) {
+    let config = Config {
+        import_wait: std::time::Duration::ZERO,
+        ..Config::default()
+    };
+    let Some(app) = TestApp::start_with(kind, config).await else {
+        return;
+    };
+    app.users_of_every_role().await;
+    let admin = app.login("admin").await;
+    let (files, rows) = large_example(150_000);
+    let r = admin.upload(zip_of(&files)).await;
+    assert_eq!(r.status(), 303);
+    let job = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(job.starts_with("/import/"), "{job}");
+    // Only the user who started it sees it.
+    let other = app.login("controller").await;
+    let r = other.get(&job).await;
+    assert_eq!(r.status(), 404);
+    assert!(r.text().await.unwrap().contains("startades av någon annan"));
+    let r = app.anonymous().get(&job).await;
+    assert_eq!(r.status(), 303);
+    let total = format!(
+        "av {} rader skrivna",
+        delar_core::money::group_thousands(rows as u64, ' ')
+    );
+    let (mut reading, mut writing) = (0, 0);
+    let started = std::time::Instant::now();
+    let done = loop {
+        let r = admin.get(&job).await;
+        let status = r.status();
+        let page = r.text().await.unwrap();
+        assert_eq!(status, 200, "{page}");
+        if !page.contains("Importen pågår") {
+            break page;
+        }
+        assert!(
+            page.contains(r#"<meta http-equiv="refresh" content="1">"#),
+            "{page}"
+        );
+        if page.contains("Paketet läses och kontrolleras") {
+            reading += 1;
+        } else {
+            assert!(page.contains("Huvudbokens rader sparas"), "{page}");
+            assert!(page.contains(" rader skrivna"), "{page}");
+            assert!(page.contains("<progress"), "{page}");
+            // The large current ledger is written first, then the prior year's.
+            if page.contains(&total) {
+                writing += 1;
+            }
+        }
+        assert!(
+            started.elapsed().as_secs() < 300,
+            "the import never finished"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    };
+    assert!(
+        writing > 0,
+        "no page showed rows being written ({reading} while reading)"
+    );
+    assert!(done.contains("Importerat"), "{done}");
+    let grouped = delar_core::money::group_thousands(rows as u64, ' ');
+    assert!(
+        done.contains(&format!("<td class=\"num\">{grouped}</td>")),
+        "{done}"
+    );
+    assert!(app.store.count(Table::LedgerRows).await.unwrap() >= rows as i64);
+    // The outcome stays readable.
+    assert!(admin.page(&job, 200).await.contains("Importerat"));
+    // A failing import shows its error, with the line, on its page; nothing is saved.
+    let before = app.counts().await;
+    let broken: Vec<_> = example_files()
+        .into_iter()
+        .map(|(p, b)| {
+            if p == "huvudbok/huvudbok-2022.se" {
+                let text = String::from_utf8_lossy(&b).replacen(
+                    "#TRANS 6410 {1 \"8510\" 20 \"920\"} 14856.53",
+                    "#TRANS 6410 {1 \"8510\" 20 \"920\"} 14856,5x3",
+                    1,
+                );
+                (p, text.into_bytes())
+            } else {
+                (p, b)
+            }
+        })
+        .collect();
+    let r = admin.upload(zip_of(&broken)).await;
+    assert_eq!(r.status(), 303);
+    let job = r.headers()["location"].to_str().unwrap().to_string();
+    let page = loop {
+        let r = admin.get(&job).await;
+        let status = r.status();
+        let page = r.text().await.unwrap();
+        if !page.contains("Importen pågår") {
+            assert_eq!(status, 422, "{page}");
+            break page;
+        }
+        assert!(
+            started.elapsed().as_secs() < 300,
+            "the import never finished"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert!(page.contains("huvudbok/huvudbok-2022.se:1634:"), "{page}");
+    assert_eq!(app.counts().await, before);
+    // An unknown job.
+    let r = admin.get("/import/999999").await;
+    assert_eq!(r.status(), 404);
+}
+
 #[allow(unused)]
 fn unused(_: Client) {}
 
@@ -910,6 +1054,7 @@ on_both_databases!(
     unsafe_zips_are_refused,
     malformed_sie_shows_the_line,
     example_imports_then_is_unchanged,
+    browser_import_shows_progress,
     audit_page_filters_and_exports,
     pages_render_for_every_role,
 );

@@ -126,7 +126,13 @@ impl Drop for TestApp {
 impl TestApp {
     /// Starts the application with the default configuration (Secure cookies).
     pub async fn start(kind: Kind) -> Option<TestApp> {
-        TestApp::start_with(kind, Config::default()).await
+        // Uploads in the browser answer with their outcome (not the progress page)
+        // however busy the test machine is.
+        let config = Config {
+            import_wait: std::time::Duration::from_secs(120),
+            ..Config::default()
+        };
+        TestApp::start_with(kind, config).await
     }
 
     /// Starts the application with `config`.
