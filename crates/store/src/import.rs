@@ -328,25 +328,64 @@ impl WriteRows for sqlx::SqliteConnection {
     }
 }
 
-/// Appends `s` as a field of PostgreSQL's COPY text format.
-fn copy_text(buf: &mut Vec<u8>, s: &str) {
-    for b in s.bytes() {
-        match b {
-            b'\\' => buf.extend_from_slice(b"\\\\"),
-            b'\t' => buf.extend_from_slice(b"\\t"),
-            b'\n' => buf.extend_from_slice(b"\\n"),
-            b'\r' => buf.extend_from_slice(b"\\r"),
-            _ => buf.push(b),
+/// Rows of PostgreSQL's binary COPY format (`COPY … FROM STDIN (FORMAT binary)`):
+/// integers travel as 8 big-endian bytes and texts as their UTF-8 bytes, so neither side
+/// formats or parses numbers and nothing needs escaping. The layout is the one documented
+/// under "Binary Format" of PostgreSQL's COPY: a signature, flags and header extension,
+/// then per row the field count and each field as a length (-1 for NULL) and its bytes,
+/// then a trailer of -1.
+mod copy_binary {
+    /// The file header: signature, flags (no OIDs) and an empty header extension.
+    pub(super) const HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
+    /// The file trailer: a field count of -1.
+    pub(super) const TRAILER: [u8; 2] = (-1i16).to_be_bytes();
+
+    /// Starts a row of `fields` fields.
+    pub(super) fn row(buf: &mut Vec<u8>, fields: i16) {
+        buf.extend_from_slice(&fields.to_be_bytes());
+    }
+
+    /// A BIGINT field.
+    pub(super) fn int8(buf: &mut Vec<u8>, v: i64) {
+        buf.extend_from_slice(&8i32.to_be_bytes());
+        buf.extend_from_slice(&v.to_be_bytes());
+    }
+
+    /// A TEXT field. Texts longer than 2 GiB cannot occur (a whole upload is far smaller).
+    pub(super) fn text(buf: &mut Vec<u8>, s: &str) {
+        let len = i32::try_from(s.len()).unwrap_or(i32::MAX);
+        buf.extend_from_slice(&len.to_be_bytes());
+        buf.extend_from_slice(s.as_bytes());
+    }
+
+    /// A nullable TEXT field.
+    pub(super) fn optional(buf: &mut Vec<u8>, s: Option<&str>) {
+        match s {
+            Some(s) => text(buf, s),
+            None => buf.extend_from_slice(&(-1i32).to_be_bytes()),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn header_is_signature_flags_and_empty_extension() {
+            assert_eq!(super::HEADER.len(), 11 + 4 + 4);
+            assert_eq!(&super::HEADER[..11], b"PGCOPY\n\xff\r\n\0");
+            let mut buf = Vec::new();
+            super::row(&mut buf, 2);
+            super::int8(&mut buf, -2);
+            super::optional(&mut buf, None);
+            assert_eq!(
+                buf,
+                [0, 2, 0, 0, 0, 8, 255, 255, 255, 255, 255, 255, 255, 254, 255, 255, 255, 255]
+            );
         }
     }
 }
 
-fn copy_optional(buf: &mut Vec<u8>, s: Option<&str>) {
-    match s {
-        Some(s) => copy_text(buf, s),
-        None => buf.extend_from_slice(b"\\N"),
-    }
-}
+/// Bytes of COPY data sent to the server at a time.
+const COPY_CHUNK: usize = 1 << 20;
 
 impl WriteRows for sqlx::PgConnection {
     async fn write_rows(
@@ -355,34 +394,47 @@ impl WriteRows for sqlx::PgConnection {
         ledger: &PreparedLedger,
         progress: Option<ProgressFn<'_>>,
     ) -> Result<(), StoreError> {
-        use std::io::Write;
         let mut copy = self
-            .copy_in_raw(&format!("COPY ledger_rows ({ROW_COLUMNS}) FROM STDIN"))
+            .copy_in_raw(&format!(
+                "COPY ledger_rows ({ROW_COLUMNS}) FROM STDIN (FORMAT binary)"
+            ))
             .await
             .map_err(error::db("börja skriva huvudbokens rader"))?;
-        let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);
+        let mut buf: Vec<u8> = Vec::with_capacity(COPY_CHUNK);
+        buf.extend_from_slice(copy_binary::HEADER);
         for (seq, r) in ledger.rows.iter().enumerate() {
-            let _ = write!(buf, "{ledger_id}\t{seq}\t{}\t", r.kind);
-            copy_text(&mut buf, &r.account);
-            let _ = write!(buf, "\t{}\t{}\t", r.year, r.month);
-            copy_text(&mut buf, &r.objects);
-            buf.push(b'\t');
-            copy_optional(&mut buf, r.voucher.as_deref());
-            buf.push(b'\t');
-            copy_optional(&mut buf, r.date.as_deref());
-            buf.push(b'\t');
-            copy_optional(&mut buf, r.text.as_deref());
-            let _ = writeln!(buf, "\t{}\t{}", r.amount_ore, r.line);
+            copy_binary::row(&mut buf, ROW_COLUMN_COUNT as i16);
+            copy_binary::int8(&mut buf, ledger_id);
+            copy_binary::int8(&mut buf, seq as i64);
+            copy_binary::text(&mut buf, r.kind);
+            copy_binary::text(&mut buf, &r.account);
+            copy_binary::int8(&mut buf, i64::from(r.year));
+            copy_binary::int8(&mut buf, i64::from(r.month));
+            copy_binary::text(&mut buf, &r.objects);
+            copy_binary::optional(&mut buf, r.voucher.as_deref());
+            copy_binary::optional(&mut buf, r.date.as_deref());
+            copy_binary::optional(&mut buf, r.text.as_deref());
+            copy_binary::int8(&mut buf, r.amount_ore);
+            copy_binary::int8(&mut buf, i64::from(r.line));
             let done = seq + 1;
-            if buf.len() >= (1 << 20) - 4096 || done == ledger.rows.len() {
+            if done == ledger.rows.len() {
+                buf.extend_from_slice(&copy_binary::TRAILER);
+            }
+            if buf.len() >= COPY_CHUNK - 4096 || done == ledger.rows.len() {
                 copy.send(std::mem::take(&mut buf))
                     .await
                     .map_err(error::db("skriva huvudbokens rader"))?;
-                buf.reserve(1 << 20);
+                buf.reserve(COPY_CHUNK);
             }
             if done % PROGRESS_EVERY == 0 || done == ledger.rows.len() {
                 report(progress, ledger, done);
             }
+        }
+        if ledger.rows.is_empty() {
+            buf.extend_from_slice(&copy_binary::TRAILER);
+            copy.send(buf)
+                .await
+                .map_err(error::db("skriva huvudbokens rader"))?;
         }
         copy.finish()
             .await
