@@ -65,6 +65,8 @@ enum Stage {
         done: u64,
         /// Rows of it in all.
         total: u64,
+        /// The ledgers written before it: path and rows.
+        written: Vec<(String, u64)>,
     },
 }
 
@@ -95,10 +97,26 @@ impl ImportJobs {
 
     fn progress(&self, id: u64, p: &ImportProgress) {
         if let Some(job) = self.lock().get_mut(&id) {
+            let mut written = match std::mem::replace(&mut job.stage, Stage::Reading) {
+                Stage::Writing {
+                    path,
+                    total,
+                    mut written,
+                    ..
+                } => {
+                    if path != p.path {
+                        written.push((path, total));
+                    }
+                    written
+                }
+                Stage::Reading => Vec::new(),
+            };
+            written.retain(|(path, _)| *path != p.path);
             job.stage = Stage::Writing {
                 path: p.path.clone(),
                 done: p.rows_done,
                 total: p.rows_total,
+                written,
             };
         }
     }
@@ -342,8 +360,17 @@ pub(crate) async fn job_page(
                 format!("{},{}", group_thousands(tenths / 10, ' '), tenths % 10)
             },
         },
-        Stage::Writing { path, done, total } => context! {
+        Stage::Writing {
             path,
+            done,
+            total,
+            written,
+        } => context! {
+            path,
+            written => written
+                .iter()
+                .map(|(path, rows)| context! { path, rows => format_thousands(*rows as i64) })
+                .collect::<Vec<_>>(),
             done => format_thousands(*done as i64),
             total => format_thousands(*total as i64),
             done_raw => done,

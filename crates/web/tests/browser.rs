@@ -9,9 +9,10 @@
 
 mod common;
 
-use common::{example_zip, Kind, TestApp, COMMITTEE, PASSWORD};
+use common::{example_zip, large_example, zip_of, Kind, TestApp, COMMITTEE, PASSWORD};
 use delar_core::money::format_thousands;
-use delar_store::Role;
+use delar_store::{Role, Table};
+use delar_web::Config;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
@@ -368,5 +369,80 @@ async fn manager_forecasts_and_controller_locks_in_a_browser() {
     c.delete_all_cookies().await.unwrap();
     c.goto(&format!("{base}/logga-in")).await.unwrap();
     shot(&c, "19-logga-in").await;
+    c.close().await.unwrap();
+}
+
+/// An upload in the browser that outlasts `import_wait` lands on its progress page, which
+/// refreshes itself (no script) through the rows written to the outcome.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_upload_shows_its_progress_in_a_browser() {
+    let config = Config {
+        import_wait: Duration::ZERO,
+        ..Config::default()
+    };
+    let Some(app) = TestApp::start_with(Kind::Sqlite, config).await else {
+        return;
+    };
+    app.user("admin", Role::Admin, &[], &[]).await;
+    let (files, rows) = large_example(150_000);
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let zip = dir.path().join("paket.zip");
+    std::fs::write(&zip, zip_of(&files)).expect("write the zip");
+
+    let driver = start_driver().await;
+    let c = browser(&driver).await;
+    let base = &app.base;
+    login(&c, base, "admin").await;
+    c.goto(&format!("{base}/import")).await.unwrap();
+    c.find(Locator::Id("package"))
+        .await
+        .expect("file field")
+        .send_keys(zip.to_str().expect("a UTF-8 path"))
+        .await
+        .expect("choose the zip");
+    c.find(Locator::Css("main form button[type=submit]"))
+        .await
+        .expect("import button")
+        .click()
+        .await
+        .expect("upload");
+    let page = wait_for(&c, "the progress page", |path, _| {
+        path.starts_with("/import/")
+    })
+    .await;
+    assert!(page.contains("Importen pågår"), "{page}");
+    shot(&c, "20-import-pagar").await;
+    // The page reloads itself each second until the import is done.
+    let start = Instant::now();
+    let mut seen_rows = false;
+    let done = loop {
+        let page = c.source().await.expect("page source");
+        if page.contains("Importerat") {
+            break page;
+        }
+        if !seen_rows && page.contains(" rader skrivna") {
+            seen_rows = true;
+            shot(&c, "21-import-rader").await;
+        }
+        if page.contains("huvudbok-2022.se</code>: ") {
+            // The prior year's ledger is written after the large current one.
+            let grouped = format_thousands(rows as i64);
+            assert!(
+                page.contains(&format!(
+                    "Redan skrivna: <code>huvudbok/huvudbok-2023.se</code> ({grouped} rader)"
+                )),
+                "{page}"
+            );
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "the import never finished: {page}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    shot(&c, "22-import-klar").await;
+    let grouped = format_thousands(rows as i64);
+    assert!(done.contains(&grouped), "{grouped}: {done}");
+    assert!(app.store.count(Table::LedgerRows).await.unwrap() >= rows as i64);
     c.close().await.unwrap();
 }

@@ -459,3 +459,33 @@ pub fn example_zip() -> Vec<u8> {
         .collect();
     zip_of(&files)
 }
+
+/// The example package with its current ledger grown to at least `rows` rows (its
+/// vouchers repeated under new numbers), as files; and the number of rows.
+pub fn large_example(rows: usize) -> (Vec<(String, Vec<u8>)>, usize) {
+    let mut total = 0;
+    let files = example_files()
+        .into_iter()
+        .map(|(p, b)| {
+            if p != "huvudbok/huvudbok-2023.se" {
+                return (p, b);
+            }
+            let parsed = delar_sie::parse(&b, &delar_sie::ParseOptions::new(&p));
+            assert!(!parsed.has_errors());
+            let mut file = parsed.file.clone();
+            file.vouchers.clear();
+            let mut number = 0;
+            while file.vouchers.row_count() < rows {
+                for v in parsed.file.vouchers.iter() {
+                    let mut data = v.to_data();
+                    number += 1;
+                    data.number = number.to_string();
+                    file.vouchers.push(&data);
+                }
+            }
+            total = file.vouchers.row_count();
+            (p, delar_sie::write(&file, delar_sie::SieType::Type4))
+        })
+        .collect();
+    (files, total)
+}
