@@ -39,6 +39,19 @@ impl SourceFiles for DirFiles {
         }
     }
 
+    fn open(&self, path: &str) -> Result<Box<dyn io::Read + Send + '_>, SourceError> {
+        let full = self.root.join(path);
+        match fs::File::open(&full) {
+            Ok(file) => Ok(Box::new(file)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(SourceError::NotFound),
+            Err(e) => Err(SourceError::Other(format!("{}: {e}", full.display()))),
+        }
+    }
+
+    fn size(&self, path: &str) -> Option<u64> {
+        fs::metadata(self.root.join(path)).ok().map(|m| m.len())
+    }
+
     fn list(&self, dir: &str) -> Option<Vec<String>> {
         let mut names: Vec<String> = fs::read_dir(self.root.join(dir))
             .ok()?

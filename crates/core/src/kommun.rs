@@ -7,14 +7,14 @@
 use crate::build::{report_from_package, Options};
 use crate::config::{is_result_account, line_col, toml_message, Config, RowKindConfig};
 use crate::error::LoadError;
-use crate::ledger::{read_ledger_keeping, KeptObjects, Ledger};
+use crate::ledger::{read_ledger_from, KeptObjects, Ledger};
 use crate::money::{format_kronor, format_thousands, month_name, ore_to_tkr};
 use crate::package::{load_package_with, Package, ProgressFn};
 use crate::report::{
     Block, Cell, Check, CheckStatus, Memo, Report, Rounding, Row, RowKind, Section, Table, Term,
     Unit,
 };
-use crate::sources::{read_file, read_optional, utf8_text, SourceFiles};
+use crate::sources::{open_file, read_file, read_optional, utf8_text, SourceFiles};
 use crate::SourceError;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -215,14 +215,25 @@ struct CommitteeFiles<'a> {
     dir: &'a str,
 }
 
+impl CommitteeFiles<'_> {
+    fn path(&self, path: &str) -> Result<String, SourceError> {
+        in_committee(self.dir, path).ok_or_else(|| {
+            SourceError::Other(format!("sökvägen \"{path}\" leder ut ur kommunmappen"))
+        })
+    }
+}
+
 impl SourceFiles for CommitteeFiles<'_> {
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
-        match in_committee(self.dir, path) {
-            Some(p) => self.files.read(&p),
-            None => Err(SourceError::Other(format!(
-                "sökvägen \"{path}\" leder ut ur kommunmappen"
-            ))),
-        }
+        self.files.read(&self.path(path)?)
+    }
+
+    fn open(&self, path: &str) -> Result<Box<dyn std::io::Read + Send + '_>, SourceError> {
+        self.files.open(&self.path(path)?)
+    }
+
+    fn size(&self, path: &str) -> Option<u64> {
+        self.files.size(&self.path(path).ok()?)
     }
 }
 
@@ -300,13 +311,7 @@ pub fn load_kommun(
     let keep = kept_objects(files, &config);
     let read = |path: &Option<String>| -> Result<Option<Arc<Ledger>>, LoadError> {
         path.as_deref()
-            .map(|p| {
-                Ok(Arc::new(read_ledger_keeping(
-                    p,
-                    &read_file(files, p)?,
-                    &keep,
-                )?))
-            })
+            .map(|p| Ok(Arc::new(read_ledger_from(p, open_file(files, p)?, &keep)?)))
             .transpose()
     };
     let current = read(&config.current)?;

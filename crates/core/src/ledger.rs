@@ -421,6 +421,41 @@ pub fn read_ledger_keeping(
         &delar_sie::ParseOptions::new(path).lenient(),
         |_, v| sums.voucher(v),
     );
+    ledger_of(path, parsed, sums)
+}
+
+/// [`read_ledger_keeping`] from a reader (a file on disk, say): the file is read in pieces,
+/// so memory holds one voucher and a read buffer of it at a time, never the whole file.
+/// The result is the same as [`read_ledger_keeping`] of the same bytes (the encoding is
+/// decided from the first MiB in both); an I/O error is a [`LoadError::Read`].
+pub fn read_ledger_from(
+    path: &str,
+    input: impl std::io::Read,
+    keep: &KeptObjects,
+) -> Result<Ledger, LoadError> {
+    let mut sums = VoucherSums::new(keep);
+    let parsed = delar_sie::parse_each_from(
+        input,
+        &delar_sie::ParseOptions::new(path).lenient(),
+        |_, v| sums.voucher(v),
+    )
+    .map_err(|e| LoadError::Read {
+        path: path.to_string(),
+        message: match e {
+            delar_sie::SieError::Io { source, .. } => source.to_string(),
+            other => other.to_string(),
+        },
+    })?;
+    ledger_of(path, parsed, sums)
+}
+
+/// The ledger of a file read one voucher at a time into `sums`: its syntax errors stop
+/// the load.
+fn ledger_of(
+    path: &str,
+    parsed: delar_sie::Parsed,
+    sums: VoucherSums<'_>,
+) -> Result<Ledger, LoadError> {
     let errors: Vec<String> = parsed.errors().map(|d| d.to_string()).collect();
     if !errors.is_empty() {
         let shown = errors.iter().take(10).cloned().collect::<Vec<_>>();

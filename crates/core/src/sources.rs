@@ -19,6 +19,22 @@ pub trait SourceFiles {
         let _ = dir;
         None
     }
+
+    /// The file at `path` as a reader, for the SIE ledgers, which are read in pieces
+    /// and summed as they are read, so that a file of a gigabyte never has to be in
+    /// memory whole. By default the bytes of [`SourceFiles::read`]; a folder on disk
+    /// opens the file instead.
+    fn open(&self, path: &str) -> Result<Box<dyn std::io::Read + Send + '_>, SourceError> {
+        Ok(Box::new(std::io::Cursor::new(self.read(path)?)))
+    }
+
+    /// The size in bytes of the file at `path`, when known without reading it (`None`
+    /// by default). The loader reads the current and the prior ledger at the same time
+    /// only when it knows both are small enough.
+    fn size(&self, path: &str) -> Option<u64> {
+        let _ = path;
+        None
+    }
 }
 
 /// An in-memory package: path → bytes.
@@ -47,6 +63,17 @@ impl SourceFiles for MemoryFiles {
         self.files.get(path).cloned().ok_or(SourceError::NotFound)
     }
 
+    fn open(&self, path: &str) -> Result<Box<dyn std::io::Read + Send + '_>, SourceError> {
+        match self.files.get(path) {
+            Some(bytes) => Ok(Box::new(bytes.as_slice())),
+            None => Err(SourceError::NotFound),
+        }
+    }
+
+    fn size(&self, path: &str) -> Option<u64> {
+        self.files.get(path).map(|b| b.len() as u64)
+    }
+
     fn list(&self, dir: &str) -> Option<Vec<String>> {
         let dir = dir.trim_end_matches('/');
         let prefix = if dir.is_empty() || dir == "." {
@@ -63,6 +90,23 @@ impl SourceFiles for MemoryFiles {
                 .collect(),
         )
     }
+}
+
+/// Opens a file as a reader ([`SourceFiles::open`]), turning a source error into a
+/// [`LoadError`] that names the path.
+pub fn open_file<'a>(
+    files: &'a dyn SourceFiles,
+    path: &str,
+) -> Result<Box<dyn std::io::Read + Send + 'a>, LoadError> {
+    files.open(path).map_err(|e| match e {
+        SourceError::NotFound => LoadError::Missing {
+            path: path.to_string(),
+        },
+        SourceError::Other(message) => LoadError::Read {
+            path: path.to_string(),
+            message,
+        },
+    })
 }
 
 /// Reads a file, turning a source error into a [`LoadError`] that names the path.

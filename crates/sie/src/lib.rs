@@ -2,6 +2,9 @@
 //!
 //! The crate knows nothing of reports, databases or the web. Entry points:
 //! - [`parse`]: whole-buffer reader with every check, returning the data and diagnostics.
+//! - [`parse_each`] and [`parse_each_from`]: [`parse`] handing out one voucher at a time,
+//!   from a buffer or from any [`std::io::Read`] (a file read in pieces), with the same
+//!   result.
 //! - [`SieReader`]: streaming reader over any [`std::io::BufRead`], yielding vouchers one by
 //!   one with memory bounded by the largest voucher.
 //! - [`write`]: writer for types 1–4 in CP437 with `#KSUMMA`.
@@ -27,7 +30,7 @@ pub use date::{Date, Period};
 pub use diagnostic::{Code, Diagnostic, Severity, SieError};
 pub use encoding::Encoding;
 pub use model::*;
-pub use reader::SieReader;
+pub use reader::{parse_each_from, SieReader};
 pub use vouchers::{RowData, RowRef, VoucherData, VoucherRef, Vouchers};
 pub use writer::write;
 

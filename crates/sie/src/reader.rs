@@ -4,10 +4,10 @@
 use crate::diagnostic::{Diagnostic, SieError};
 use crate::encoding::Encoding;
 use crate::model::SieFile;
-use crate::parser::{line_end, Core};
+use crate::parser::{line_end, Core, DETECT_PREFIX};
 use crate::vouchers::VoucherRef;
 use crate::{ParseOptions, Parsed};
-use std::io::BufRead;
+use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::PathBuf;
 
 /// Reads a SIE file incrementally.
@@ -212,4 +212,36 @@ impl<R: BufRead> SieReader<R> {
         while self.advance()? {}
         Ok(self.core.into_parsed())
     }
+}
+
+/// Bytes read from the input at a time by [`parse_each_from`].
+const READ_BUFFER: usize = 256 << 10;
+
+/// [`crate::parse_each`] over any reader (a file, say) instead of a buffer: the input is
+/// read in pieces, so memory holds one voucher, a read buffer and the first MiB of the
+/// input (kept to decide the encoding) besides what is read of the header. The result
+/// is the same as [`crate::parse_each`] of the same bytes: the encoding is decided from
+/// the first MiB in the same way (where [`SieReader`] alone decides it line by line), and
+/// the same vouchers, diagnostics and [`crate::ReadStats`] come out. `Err` only for I/O
+/// errors, with `options.path`.
+pub fn parse_each_from<R: Read>(
+    mut input: R,
+    options: &ParseOptions,
+    each: impl FnMut(&SieFile, VoucherRef<'_>),
+) -> Result<Parsed, SieError> {
+    let mut prefix = Vec::with_capacity(DETECT_PREFIX + 1);
+    // One byte more than the prefix tells whether the input ends within it.
+    (&mut input)
+        .take(DETECT_PREFIX as u64 + 1)
+        .read_to_end(&mut prefix)
+        .map_err(|source| SieError::Io {
+            path: PathBuf::from(&options.path),
+            source,
+        })?;
+    let detected = crate::encoding::detect(&prefix[..prefix.len().min(DETECT_PREFIX)]);
+    let len = prefix.len();
+    let chained = Cursor::new(prefix).chain(input);
+    let mut reader = SieReader::new(BufReader::with_capacity(READ_BUFFER, chained), options);
+    reader.core.apply_detected(detected, len);
+    reader.read_all_with_header(each)
 }

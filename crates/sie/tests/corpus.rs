@@ -132,6 +132,18 @@ fn round_trip_every_valid_file() {
     }
 }
 
+/// A reader that hands out at most 7 bytes a read: lines straddle reads everywhere.
+struct Trickle<'a>(&'a [u8]);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(7).min(self.0.len());
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
 #[test]
 fn hot_path_reads_every_file_as_the_general_reader() {
     // Each file as exported and without its last byte (the last line then ends the input
@@ -162,6 +174,17 @@ fn hot_path_reads_every_file_as_the_general_reader() {
                 assert_eq!(each.diagnostics, fast.diagnostics, "{n}: parse_each");
                 assert_eq!(each.encoding, fast.encoding, "{n}: parse_each");
                 assert_eq!(each.stats, fast.stats, "{n}: parse_each");
+                // The same from a reader that hands out a few bytes at a time.
+                let mut streamed = delar_sie::Vouchers::new();
+                let from = delar_sie::parse_each_from(Trickle(input), &options, |_, v| {
+                    streamed.push_ref(v)
+                })
+                .unwrap();
+                assert_eq!(streamed, fast.file.vouchers, "{n}: parse_each_from");
+                assert_eq!(from.file, header, "{n}: parse_each_from");
+                assert_eq!(from.diagnostics, fast.diagnostics, "{n}: parse_each_from");
+                assert_eq!(from.encoding, fast.encoding, "{n}: parse_each_from");
+                assert_eq!(from.stats, fast.stats, "{n}: parse_each_from");
             }
         }
     }

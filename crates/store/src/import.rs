@@ -133,6 +133,12 @@ impl SourceFiles for Recording<'_> {
             .insert(path.to_string(), bytes.clone());
         Ok(bytes)
     }
+
+    // `open` stays the default (through `read`, so that the ledgers are recorded too).
+
+    fn size(&self, path: &str) -> Option<u64> {
+        self.inner.size(path)
+    }
 }
 
 /// Reads the package through delar-core's loader (every error with file and line, and

@@ -762,7 +762,7 @@ pub(crate) fn line_end(bytes: &[u8], from: usize) -> usize {
 }
 
 /// Bytes the whole-buffer reader looks at to detect the encoding.
-const DETECT_PREFIX: usize = 1 << 20;
+pub(crate) const DETECT_PREFIX: usize = 1 << 20;
 
 /// Whole-buffer parse.
 pub(crate) fn parse_buffer(bytes: &[u8], options: &ParseOptions, hot_path: bool) -> Parsed {
@@ -822,19 +822,35 @@ pub(crate) fn parse_buffer_each(
 fn buffer_core(bytes: &[u8], options: &ParseOptions, hot_path: bool) -> Core {
     let mut core = Core::new(options);
     core.fast_rows = hot_path;
-    if !core.encoding_known {
+    core.decide_encoding_from_prefix(&bytes[..bytes.len().min(DETECT_PREFIX)], bytes.len());
+    core
+}
+
+impl Core {
+    /// Decides the encoding as the whole-buffer reader does, from `prefix` (the first
+    /// [`DETECT_PREFIX`] bytes of an input of `len` bytes, or all of a shorter one).
+    pub(crate) fn decide_encoding_from_prefix(&mut self, prefix: &[u8], len: usize) {
+        if self.encoding_known {
+            return;
+        }
         // The first MiB decides (a whole-file scan would cost as much as reading a UTF-8
         // file); when it is all ASCII, the first line with letters outside ASCII decides, as
         // in the streaming reader.
-        let prefix = &bytes[..bytes.len().min(DETECT_PREFIX)];
-        if let Some(e) = encoding::detect(prefix) {
-            core.encoding = e;
-            core.encoding_known = true;
+        self.apply_detected(encoding::detect(prefix), len);
+    }
+
+    /// [`Core::decide_encoding_from_prefix`] with the prefix's encoding already detected.
+    pub(crate) fn apply_detected(&mut self, detected: Option<Encoding>, len: usize) {
+        if self.encoding_known {
+            return;
+        }
+        if let Some(e) = detected {
+            self.encoding = e;
+            self.encoding_known = true;
         } else {
-            core.encoding_known = bytes.len() <= DETECT_PREFIX;
+            self.encoding_known = len <= DETECT_PREFIX;
         }
     }
-    core
 }
 
 #[cfg(test)]
