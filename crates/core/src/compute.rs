@@ -218,12 +218,11 @@ fn claim(
     account: u32,
     amount: i64,
 ) -> Option<usize> {
-    let rows = config.rows_for_account(account);
-    match rows.as_slice() {
-        [one] => Some(*one),
-        [] if !is_result_account(account) => None,
-        _ => {
-            claims.add(source, account, &rows, amount);
+    match config.sole_row_for_account(account) {
+        Ok(one) => Some(one),
+        Err(0) if !is_result_account(account) => None,
+        Err(_) => {
+            claims.add(source, account, &config.rows_for_account(account), amount);
             None
         }
     }
@@ -258,8 +257,8 @@ pub fn monthly_net_cost(config: &Config, ledger: &crate::ledger::Ledger, year: i
         if !config.in_scope(p.object(scope_dim)) {
             continue;
         }
-        if let [row] = config.rows_for_account(p.account).as_slice() {
-            if config.rows[*row].kind != RowKindConfig::Contribution {
+        if let Ok(row) = config.sole_row_for_account(p.account) {
+            if config.rows[row].kind != RowKindConfig::Contribution {
                 months[(p.month - 1) as usize] += p.amount;
             }
         }

@@ -272,15 +272,34 @@ impl ObjectRange {
 
     /// Whether the object id lies in the set.
     pub fn contains(&self, id: &str) -> bool {
+        self.contains_id(&ObjectId::of(id))
+    }
+
+    /// [`ObjectRange::contains`] of an id read once for several ranges.
+    fn contains_id(&self, id: &ObjectId<'_>) -> bool {
         match self {
             ObjectRange::Numeric { from, to } => {
-                let id = id.trim();
-                !id.is_empty()
-                    && id.bytes().all(|c| c.is_ascii_digit())
-                    && id.parse::<u64>().is_ok_and(|v| (*from..=*to).contains(&v))
+                id.number.is_some_and(|v| (*from..=*to).contains(&v))
             }
-            ObjectRange::Exact(s) => s == id.trim(),
+            ObjectRange::Exact(s) => s == id.text,
         }
+    }
+}
+
+/// An object id as the ranges compare it: trimmed, and its number when it is all digits.
+/// Read once per posting, not once per range (the engine asks for every posting).
+struct ObjectId<'a> {
+    text: &'a str,
+    number: Option<u64>,
+}
+
+impl<'a> ObjectId<'a> {
+    fn of(id: &'a str) -> ObjectId<'a> {
+        let text = id.trim();
+        let number = (!text.is_empty() && text.bytes().all(|c| c.is_ascii_digit()))
+            .then(|| text.parse::<u64>().ok())
+            .flatten();
+        ObjectId { text, number }
     }
 }
 
@@ -291,7 +310,8 @@ pub fn accounts_contain(ranges: &[AccountRange], account: u32) -> bool {
 
 /// Whether any range contains the object.
 pub fn objects_contain(ranges: &[ObjectRange], id: &str) -> bool {
-    ranges.iter().any(|r| r.contains(id))
+    let id = ObjectId::of(id);
+    ranges.iter().any(|r| r.contains_id(&id))
 }
 
 /// The validated package description.
@@ -661,6 +681,23 @@ impl Config {
         self.municipalities.iter().position(|m| m.host).unwrap_or(0)
     }
 
+    /// The row that claims an account when exactly one does; otherwise how many rows
+    /// claim it (0, or 2 and more). [`Config::rows_for_account`] without allocating: the
+    /// engine asks it once per posting.
+    pub fn sole_row_for_account(&self, account: u32) -> Result<usize, usize> {
+        let mut claiming = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| accounts_contain(&r.accounts, account))
+            .map(|(i, _)| i);
+        match (claiming.next(), claiming.next()) {
+            (Some(row), None) => Ok(row),
+            (None, _) => Err(0),
+            (Some(_), Some(_)) => Err(2 + claiming.count()),
+        }
+    }
+
     /// The row that claims an account, if exactly one does; all claiming rows otherwise.
     pub fn rows_for_account(&self, account: u32) -> Vec<usize> {
         self.rows
@@ -673,11 +710,11 @@ impl Config {
 
     /// The municipality an object belongs to in full, if any.
     pub fn specific_for(&self, object: Option<&str>) -> Option<usize> {
-        let object = object?;
+        let id = ObjectId::of(object?);
         self.allocation
             .specific
             .iter()
-            .find(|s| objects_contain(&s.objects, object))
+            .find(|s| s.objects.iter().any(|r| r.contains_id(&id)))
             .map(|s| s.municipality)
     }
 
