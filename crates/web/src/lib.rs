@@ -44,6 +44,7 @@ pub use import::ImportResult;
 pub use policy::{authorize, Action};
 
 use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
 use axum::http::HeaderValue;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
@@ -137,7 +138,12 @@ pub fn app(state: AppState) -> Router {
         .route("/logga-in", get(auth::login_page).post(auth::login_submit))
         .route("/logga-ut", post(auth::logout))
         .route("/paket", get(pages::packages))
-        .route("/import", get(import::page).post(import::upload))
+        // The upload reads its body itself, within `max_upload_bytes`; the form limit
+        // below must not cut its multipart fields at 2 MB.
+        .route(
+            "/import",
+            get(import::page).post(import::upload.layer(DefaultBodyLimit::disable())),
+        )
         .route("/import/{id}", get(import::job_page))
         .route("/logg", get(audit_pages::page))
         .route("/logg.csv", get(audit_pages::csv_export))

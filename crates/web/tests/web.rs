@@ -685,6 +685,35 @@ async fn oversize_upload_is_refused(kind: Kind) {
     assert_eq!(app.counts().await, before);
 }
 
+/// A package of several MB through the browser's form is read whole (the 2 MB limit on
+/// forms does not apply to the upload, which has its own).
+async fn upload_of_several_mb_in_the_form(kind: Kind) {
+    let Some(app) = TestApp::start(kind).await else {
+        return;
+    };
+    app.users_of_every_role().await;
+    let admin = app.login("admin").await;
+    let mut files = example_files();
+    // 5 MB that do not compress (xorshift), in a file the package does not use.
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    let noise: Vec<u8> = (0..5 * 1024 * 1024)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    files.push(("bilagor/foto.bin".into(), noise));
+    let zip = zip_of(&files);
+    assert!(zip.len() > 5 * 1024 * 1024, "{}", zip.len());
+    let r = admin.upload(zip).await;
+    let status = r.status();
+    let page = r.text().await.unwrap();
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Importerat"), "{page}");
+}
+
 async fn unsafe_zips_are_refused(kind: Kind) {
     let Some(app) = TestApp::start(kind).await else {
         return;
@@ -926,6 +955,19 @@ async fn browser_import_shows_progress(kind: Kind) {
             "{page}"
         );
         if page.contains("Paketet läses och kontrolleras") {
+            // What the loader reads, when it has said anything yet.
+            if let Some(at) = page.find("Nu: ") {
+                let now = &page[at..];
+                let now = &now[..now.find("</p>").expect("the status paragraph ends")];
+                assert!(
+                    now.starts_with("Nu: läser ")
+                        || now.ends_with(" läst")
+                        || now.ends_with(" lästa")
+                        || now.ends_with(" poster")
+                        || now.ends_with("raderna förbereds för databasen …"),
+                    "{page}"
+                );
+            }
             reading += 1;
         } else {
             assert!(page.contains("Huvudbokens rader sparas"), "{page}");
@@ -1022,6 +1064,7 @@ on_both_databases!(
     admin_changes_are_audited,
     script_is_escaped_and_sql_is_verbatim,
     oversize_upload_is_refused,
+    upload_of_several_mb_in_the_form,
     unsafe_zips_are_refused,
     malformed_sie_shows_the_line,
     example_imports_then_is_unchanged,
