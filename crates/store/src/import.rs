@@ -144,11 +144,29 @@ impl SourceFiles for Recording<'_> {
 /// Reads the package through delar-core's loader (every error with file and line, and
 /// nothing written) and parses its ledgers into rows.
 pub fn prepare_import(files: &dyn SourceFiles) -> Result<PreparedImport, StoreError> {
+    prepare_import_with(files, None)
+}
+
+/// [`prepare_import`], telling `progress` what it reads: the loader's steps, then (with
+/// every step done) each ledger whose rows are being parsed for the database.
+pub fn prepare_import_with(
+    files: &dyn SourceFiles,
+    progress: Option<&delar_core::ProgressFn>,
+) -> Result<PreparedImport, StoreError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let recording = Recording {
         inner: files,
         read: RefCell::new(BTreeMap::new()),
     };
-    let package = load_package(&recording, None)?;
+    let steps = std::sync::Arc::new(AtomicUsize::new(0));
+    let forward: Option<delar_core::ProgressFn> = progress.map(|p| {
+        let (p, steps) = (p.clone(), steps.clone());
+        std::sync::Arc::new(move |x: &delar_core::Progress| {
+            steps.store(x.steps, Ordering::Relaxed);
+            p(x)
+        }) as delar_core::ProgressFn
+    });
+    let package = load_package(&recording, forward.as_ref())?;
     let files = recording.read.into_inner();
     let config = &package.config;
     let mut ledgers = Vec::new();
@@ -159,6 +177,14 @@ pub fn prepare_import(files: &dyn SourceFiles) -> Result<PreparedImport, StoreEr
     for (role, ledger, default_year) in sources {
         let bytes = files.get(&ledger.path).map(Vec::as_slice).unwrap_or(&[]);
         let year = ledger.fiscal_year.map_or(default_year, |(_, end)| end.year);
+        if let Some(p) = progress {
+            let all = steps.load(Ordering::Relaxed);
+            p(&delar_core::Progress {
+                step: all,
+                steps: all,
+                message: format!("{}: raderna förbereds för databasen …", ledger.path),
+            });
+        }
         let (rows, total_ore) = ledger_rows(&ledger.path, bytes, ledger.kind);
         ledgers.push(PreparedLedger {
             role,

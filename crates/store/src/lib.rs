@@ -25,8 +25,8 @@ pub use accounts::{Assignment, Committee, Role, User};
 pub use audit::{AuditEntry, AuditFilter};
 pub use error::StoreError;
 pub use import::{
-    prepare_import, ImportOutcome, ImportProgress, LedgerInfo, LedgerRow, PackageInfo,
-    PreparedImport,
+    prepare_import, prepare_import_with, ImportOutcome, ImportProgress, LedgerInfo, LedgerRow,
+    PackageInfo, PreparedImport,
 };
 pub use sessions::{LoginOutcome, Session};
 

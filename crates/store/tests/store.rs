@@ -82,6 +82,44 @@ async fn import_stores_files_and_rows(kind: Kind) {
     let store = db.open().await;
     let files = example();
     let prepared = prepare_import(&files).unwrap();
+    // Reading the package tells what it reads, ending with each ledger's rows.
+    let messages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let reading: delar_core::ProgressFn = {
+        let messages = messages.clone();
+        std::sync::Arc::new(move |p: &delar_core::Progress| {
+            messages
+                .lock()
+                .unwrap()
+                .push((p.step, p.steps, p.message.clone()))
+        })
+    };
+    let again = delar_store::prepare_import_with(&files, Some(&reading)).unwrap();
+    assert_eq!(again.sha256, prepared.sha256);
+    let messages = messages.lock().unwrap().clone();
+    assert!(
+        messages
+            .iter()
+            .any(|(_, _, m)| m == "läser huvudbok/huvudbok-2023.se …"),
+        "{messages:?}"
+    );
+    let last: Vec<_> = messages[messages.len() - 2..].to_vec();
+    let steps = last[0].1;
+    assert!(steps > 0);
+    assert_eq!(
+        last,
+        [
+            (
+                steps,
+                steps,
+                "huvudbok/huvudbok-2023.se: raderna förbereds för databasen …".to_string()
+            ),
+            (
+                steps,
+                steps,
+                "huvudbok/huvudbok-2022.se: raderna förbereds för databasen …".to_string()
+            ),
+        ]
+    );
     let progress = std::sync::Mutex::new(Vec::new());
     let report = |p: &delar_store::ImportProgress| progress.lock().unwrap().push(p.clone());
     let outcome = store

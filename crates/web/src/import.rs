@@ -55,8 +55,9 @@ struct Job {
 /// Where a running import is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Stage {
-    /// Unpacking the zip and reading and checking the package (no rows written yet).
-    Reading,
+    /// Unpacking the zip and reading and checking the package (no rows written yet):
+    /// the loader's last message ("läser huvudbok/huvudbok-2023.se …").
+    Reading(Option<String>),
     /// Writing the rows of a ledger.
     Writing {
         /// The ledger's path in the package.
@@ -87,7 +88,7 @@ impl ImportJobs {
                 owner,
                 started: Instant::now(),
                 upload_bytes,
-                stage: Stage::Reading,
+                stage: Stage::Reading(None),
                 finished: None,
                 outcome: None,
             },
@@ -97,7 +98,7 @@ impl ImportJobs {
 
     fn progress(&self, id: u64, p: &ImportProgress) {
         if let Some(job) = self.lock().get_mut(&id) {
-            let mut written = match std::mem::replace(&mut job.stage, Stage::Reading) {
+            let mut written = match std::mem::replace(&mut job.stage, Stage::Reading(None)) {
                 Stage::Writing {
                     path,
                     total,
@@ -109,7 +110,7 @@ impl ImportJobs {
                     }
                     written
                 }
-                Stage::Reading => Vec::new(),
+                Stage::Reading(_) => Vec::new(),
             };
             written.retain(|(path, _)| *path != p.path);
             job.stage = Stage::Writing {
@@ -118,6 +119,15 @@ impl ImportJobs {
                 total: p.rows_total,
                 written,
             };
+        }
+    }
+
+    /// What reading and checking the package is doing now.
+    fn reading(&self, id: u64, message: &str) {
+        if let Some(job) = self.lock().get_mut(&id) {
+            if let Stage::Reading(m) = &mut job.stage {
+                *m = Some(message.to_string());
+            }
         }
     }
 
@@ -170,10 +180,16 @@ pub(crate) async fn import_zip(
     authorize(user, &Action::OpenImport)?;
     let limits = state.config.upload_limits();
     let zip = zip.to_vec();
-    // Unpacking and parsing the ledgers is CPU work: off the async workers.
+    // Unpacking and parsing the ledgers is CPU work: off the async workers. What the
+    // loader reads goes to the browser job.
+    let reading: Option<delar_core::ProgressFn> = job.map(|id| {
+        let jobs = state.imports.clone();
+        std::sync::Arc::new(move |p: &delar_core::Progress| jobs.reading(id, &p.message))
+            as delar_core::ProgressFn
+    });
     let prepared = tokio::task::spawn_blocking(move || {
         let files = unzip(&zip, &limits)?;
-        delar_store::prepare_import(&files).map_err(AppError::from)
+        delar_store::prepare_import_with(&files, reading.as_ref()).map_err(AppError::from)
     })
     .await
     .map_err(|e| AppError::Internal(format!("import task: {e}")))??;
@@ -353,8 +369,9 @@ pub(crate) async fn job_page(
     }
     let seconds = job.started.elapsed().as_secs();
     let stage = match &job.stage {
-        Stage::Reading => context! {
+        Stage::Reading(message) => context! {
             reading => true,
+            message,
             upload_mb => {
                 let tenths = job.upload_bytes as u64 * 10 / (1024 * 1024);
                 format!("{},{}", group_thousands(tenths / 10, ' '), tenths % 10)
@@ -386,4 +403,45 @@ pub(crate) async fn job_page(
         "import_progress.html",
         context! { id, seconds, ..stage },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_goes_from_reading_to_writing_and_only_its_owner_sees_it() {
+        let jobs = ImportJobs::default();
+        let id = jobs.start(7, 1024);
+        assert_eq!(jobs.get(id, 7).unwrap().stage, Stage::Reading(None));
+        assert!(jobs.get(id, 8).is_none());
+        jobs.reading(id, "läser huvudbok/a.se …");
+        assert_eq!(
+            jobs.get(id, 7).unwrap().stage,
+            Stage::Reading(Some("läser huvudbok/a.se …".into()))
+        );
+        let p = |path: &str, done, total| ImportProgress {
+            path: path.into(),
+            rows_done: done,
+            rows_total: total,
+        };
+        jobs.progress(id, &p("a.se", 10, 20));
+        jobs.progress(id, &p("a.se", 20, 20));
+        // A late reading message does not take the job back.
+        jobs.reading(id, "läser b.se …");
+        jobs.progress(id, &p("b.se", 5, 9));
+        assert_eq!(
+            jobs.get(id, 7).unwrap().stage,
+            Stage::Writing {
+                path: "b.se".into(),
+                done: 5,
+                total: 9,
+                written: vec![("a.se".into(), 20)],
+            }
+        );
+        jobs.finish(id, Err(AppError::Invalid("nej".into())));
+        assert!(jobs.get(id, 7).unwrap().outcome.is_some());
+        assert!(jobs.take(id).is_some());
+        assert!(jobs.get(id, 7).is_none());
+    }
 }
