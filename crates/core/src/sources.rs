@@ -92,34 +92,31 @@ impl SourceFiles for MemoryFiles {
     }
 }
 
+/// A source error as the [`LoadError`] that names the path.
+fn load_error(path: &str, e: SourceError) -> LoadError {
+    match e {
+        SourceError::NotFound => LoadError::Missing {
+            path: path.to_string(),
+        },
+        SourceError::Other(message) => LoadError::Read {
+            path: path.to_string(),
+            message,
+        },
+    }
+}
+
 /// Opens a file as a reader ([`SourceFiles::open`]), turning a source error into a
 /// [`LoadError`] that names the path.
 pub fn open_file<'a>(
     files: &'a dyn SourceFiles,
     path: &str,
 ) -> Result<Box<dyn std::io::Read + Send + 'a>, LoadError> {
-    files.open(path).map_err(|e| match e {
-        SourceError::NotFound => LoadError::Missing {
-            path: path.to_string(),
-        },
-        SourceError::Other(message) => LoadError::Read {
-            path: path.to_string(),
-            message,
-        },
-    })
+    files.open(path).map_err(|e| load_error(path, e))
 }
 
 /// Reads a file, turning a source error into a [`LoadError`] that names the path.
 pub fn read_file(files: &dyn SourceFiles, path: &str) -> Result<Vec<u8>, LoadError> {
-    files.read(path).map_err(|e| match e {
-        SourceError::NotFound => LoadError::Missing {
-            path: path.to_string(),
-        },
-        SourceError::Other(message) => LoadError::Read {
-            path: path.to_string(),
-            message,
-        },
-    })
+    files.read(path).map_err(|e| load_error(path, e))
 }
 
 /// Reads an optional file: `Ok(None)` when it does not exist.
@@ -127,10 +124,7 @@ pub fn read_optional(files: &dyn SourceFiles, path: &str) -> Result<Option<Vec<u
     match files.read(path) {
         Ok(b) => Ok(Some(b)),
         Err(SourceError::NotFound) => Ok(None),
-        Err(SourceError::Other(message)) => Err(LoadError::Read {
-            path: path.to_string(),
-            message,
-        }),
+        Err(e) => Err(load_error(path, e)),
     }
 }
 

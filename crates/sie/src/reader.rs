@@ -238,7 +238,12 @@ pub fn parse_each_from<R: Read>(
             path: PathBuf::from(&options.path),
             source,
         })?;
-    let detected = crate::encoding::detect(&prefix[..prefix.len().min(DETECT_PREFIX)]);
+    // Detected only when the options do not force an encoding (as `parse` does).
+    let detected = options
+        .encoding
+        .is_none()
+        .then(|| crate::encoding::detect(&prefix[..prefix.len().min(DETECT_PREFIX)]))
+        .flatten();
     let len = prefix.len();
     let chained = Cursor::new(prefix).chain(input);
     let mut reader = SieReader::new(BufReader::with_capacity(READ_BUFFER, chained), options);

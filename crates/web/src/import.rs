@@ -98,7 +98,7 @@ impl ImportJobs {
 
     fn progress(&self, id: u64, p: &ImportProgress) {
         if let Some(job) = self.lock().get_mut(&id) {
-            let mut written = match std::mem::replace(&mut job.stage, Stage::Reading(None)) {
+            let written = match std::mem::replace(&mut job.stage, Stage::Reading(None)) {
                 Stage::Writing {
                     path,
                     total,
@@ -112,7 +112,6 @@ impl ImportJobs {
                 }
                 Stage::Reading(_) => Vec::new(),
             };
-            written.retain(|(path, _)| *path != p.path);
             job.stage = Stage::Writing {
                 path: p.path.clone(),
                 done: p.rows_done,

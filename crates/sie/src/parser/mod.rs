@@ -822,24 +822,19 @@ pub(crate) fn parse_buffer_each(
 fn buffer_core(bytes: &[u8], options: &ParseOptions, hot_path: bool) -> Core {
     let mut core = Core::new(options);
     core.fast_rows = hot_path;
-    core.decide_encoding_from_prefix(&bytes[..bytes.len().min(DETECT_PREFIX)], bytes.len());
+    if !core.encoding_known {
+        let prefix = &bytes[..bytes.len().min(DETECT_PREFIX)];
+        core.apply_detected(encoding::detect(prefix), bytes.len());
+    }
     core
 }
 
 impl Core {
-    /// Decides the encoding as the whole-buffer reader does, from `prefix` (the first
-    /// [`DETECT_PREFIX`] bytes of an input of `len` bytes, or all of a shorter one).
-    pub(crate) fn decide_encoding_from_prefix(&mut self, prefix: &[u8], len: usize) {
-        if self.encoding_known {
-            return;
-        }
-        // The first MiB decides (a whole-file scan would cost as much as reading a UTF-8
-        // file); when it is all ASCII, the first line with letters outside ASCII decides, as
-        // in the streaming reader.
-        self.apply_detected(encoding::detect(prefix), len);
-    }
-
-    /// [`Core::decide_encoding_from_prefix`] with the prefix's encoding already detected.
+    /// Decides the encoding, unless the options force one, from what
+    /// [`encoding::detect`] found in the first [`DETECT_PREFIX`] bytes of an input of
+    /// `len` bytes. The first MiB decides (a whole-file scan would cost as much as
+    /// reading a UTF-8 file); when it is all ASCII, the first line with letters outside
+    /// ASCII decides, as in the streaming reader.
     pub(crate) fn apply_detected(&mut self, detected: Option<Encoding>, len: usize) {
         if self.encoding_known {
             return;
