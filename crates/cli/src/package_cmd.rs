@@ -237,10 +237,15 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
         return report_kommun(&args);
     }
     let bar = progress_bar();
-    let built = delar_core::build_report(
-        &DirFiles::new(&args.dir),
-        &options(args.rounding, Some(bar.clone())),
-    );
+    let options = options(args.rounding, Some(bar.clone()));
+    let built = delar_core::load_package(&DirFiles::new(&args.dir), options.progress.as_ref())
+        .and_then(|pkg| {
+            // The process ends once the report is written: the package's ledgers (up to
+            // millions of postings) are left to the operating system rather than freed
+            // one by one (3.5 % of a large report's instructions).
+            let pkg = std::mem::ManuallyDrop::new(pkg);
+            delar_core::report_from_package(&pkg, &options)
+        });
     bar.finish_and_clear();
     let report = built.map_err(|e| anyhow::anyhow!("{e}"))?;
 

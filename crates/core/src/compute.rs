@@ -2,7 +2,9 @@
 //! income statement per row and column, the split between municipalities, budget changes,
 //! investments and staff. Nothing is rounded here.
 
-use crate::config::{accounts_contain, is_result_account, Config, PercentRounding, RowKindConfig};
+use crate::config::{
+    accounts_contain, is_result_account, Config, Lookups, PercentRounding, RowKindConfig,
+};
 use crate::error::ClaimProblem;
 use crate::money::allocate;
 use crate::package::Package;
@@ -212,13 +214,14 @@ impl Claims {
 
 /// The row that claims the account; records a problem and returns `None` otherwise.
 fn claim(
-    config: &Config,
+    look: &mut Lookups<'_, '_>,
     claims: &mut Claims,
     source: &str,
     account: u32,
     amount: i64,
 ) -> Option<usize> {
-    match config.sole_row_for_account(account) {
+    let config = look.config();
+    match look.sole_row_for_account(account) {
         Ok(one) => Some(one),
         Err(0) if !is_result_account(account) => None,
         Err(_) => {
@@ -228,17 +231,17 @@ fn claim(
     }
 }
 
-fn add(
-    config: &Config,
+fn add<'o>(
+    look: &mut Lookups<'_, 'o>,
     acc: &mut [Acc],
     row: usize,
     col: usize,
-    object: Option<&str>,
+    object: Option<&'o str>,
     amount: i64,
 ) {
     let a = &mut acc[row];
     a.has_data = true;
-    match config.specific_for(object) {
+    match look.specific_for(object) {
         Some(m) => a.specific[m][col] += amount,
         None => a.common[col] += amount,
     }
@@ -249,15 +252,16 @@ fn add(
 /// report through [`Computed::claims`].
 pub fn monthly_net_cost(config: &Config, ledger: &crate::ledger::Ledger, year: i32) -> [i64; 12] {
     let scope_dim = config.ledger.scope_dimension;
+    let mut look = Lookups::new(config);
     let mut months = [0i64; 12];
     for p in &ledger.postings {
         if p.year != year || !(1..=12).contains(&p.month) {
             continue;
         }
-        if !config.in_scope(p.object(scope_dim)) {
+        if !look.in_scope(p.object(scope_dim)) {
             continue;
         }
-        if let Ok(row) = config.sole_row_for_account(p.account) {
+        if let Ok(row) = look.sole_row_for_account(p.account) {
             if config.rows[row].kind != RowKindConfig::Contribution {
                 months[(p.month - 1) as usize] += p.amount;
             }
@@ -285,6 +289,7 @@ pub fn compute(pkg: &Package) -> Computed {
     let mut outside = OutsideScope::default();
     let alloc_dim = config.allocation.dimension;
     let scope_dim = config.ledger.scope_dimension;
+    let mut look = Lookups::new(config);
 
     // Ledger outcome, this year and the prior one.
     let ledgers = [
@@ -297,15 +302,15 @@ pub fn compute(pkg: &Package) -> Computed {
             if p.year != year || p.month < 1 || p.month > config.through_month {
                 continue;
             }
-            if !config.in_scope(p.object(scope_dim)) {
+            if !look.in_scope(p.object(scope_dim)) {
                 if col == OUTCOME && is_result_account(p.account) {
                     outside.amount += p.amount;
                     outside.postings += p.rows as usize;
                 }
                 continue;
             }
-            if let Some(row) = claim(config, &mut claims, &ledger.path, p.account, p.amount) {
-                add(config, &mut acc, row, col, p.object(alloc_dim), p.amount);
+            if let Some(row) = claim(&mut look, &mut claims, &ledger.path, p.account, p.amount) {
+                add(&mut look, &mut acc, row, col, p.object(alloc_dim), p.amount);
             }
         }
     }
@@ -318,7 +323,7 @@ pub fn compute(pkg: &Package) -> Computed {
         match rows.as_slice() {
             [one] => {
                 add(
-                    config,
+                    &mut look,
                     &mut acc,
                     *one,
                     BUDGET,
@@ -336,7 +341,7 @@ pub fn compute(pkg: &Package) -> Computed {
         for l in lines {
             if let Some(row) = config.rows.iter().position(|r| r.id == l.row) {
                 add(
-                    config,
+                    &mut look,
                     &mut acc,
                     row,
                     FORECAST,
@@ -351,7 +356,7 @@ pub fn compute(pkg: &Package) -> Computed {
         if !acc[row].has_forecast {
             for l in lines {
                 add(
-                    config,
+                    &mut look,
                     &mut acc,
                     row,
                     FORECAST,
@@ -462,6 +467,7 @@ fn compute_investments(pkg: &Package) -> (Vec<ProjectFigures>, Vec<(String, i64)
     // Outcome within the committee's scope, to flag projects missing from the register
     // (projects of other committees on the same accounts are not the committee's concern).
     let mut in_scope: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut look = Lookups::new(config);
     for p in &pkg.current.postings {
         if p.year != config.year
             || p.month < 1
@@ -472,7 +478,7 @@ fn compute_investments(pkg: &Package) -> (Vec<ProjectFigures>, Vec<(String, i64)
         }
         if let Some(project) = p.object(inv.dimension) {
             *outcome.entry(project).or_insert(0) += p.amount;
-            if config.in_scope(p.object(config.ledger.scope_dimension)) {
+            if look.in_scope(p.object(config.ledger.scope_dimension)) {
                 *in_scope.entry(project).or_insert(0) += p.amount;
             }
         }

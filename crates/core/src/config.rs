@@ -3,6 +3,7 @@
 
 use crate::error::LoadError;
 use crate::money::{parse_decimal, Date};
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -721,6 +722,82 @@ impl Config {
     /// Whether an object on the scope dimension is within scope.
     pub fn in_scope(&self, object: Option<&str>) -> bool {
         object.is_some_and(|o| objects_contain(&self.ledger.scope_objects, o))
+    }
+}
+
+/// [`Config`]'s answers for the postings of a ledger, remembered per account and per object:
+/// a ledger has a few hundred accounts and objects but up to millions of postings, and each
+/// answer otherwise scans the rows' account ranges or the objects' ranges again. The answers
+/// are the config's own ([`Config::sole_row_for_account`], [`Config::in_scope`],
+/// [`Config::specific_for`]).
+pub struct Lookups<'c, 'o> {
+    config: &'c Config,
+    rows: FxHashMap<u32, Result<usize, usize>>,
+    scope: FxHashMap<TextAt<'o>, bool>,
+    specific: FxHashMap<TextAt<'o>, Option<usize>>,
+}
+
+/// A text remembered by where it is: a ledger's object ids are interned (one allocation per
+/// id), so the address and length name the text without hashing or comparing its bytes.
+/// The borrow keeps the text alive, so no other text can be at that address while the memo
+/// lives; a text held twice is only remembered twice.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct TextAt<'o>(*const u8, usize, std::marker::PhantomData<&'o str>);
+
+impl<'o> TextAt<'o> {
+    fn of(text: &'o str) -> Self {
+        TextAt(text.as_ptr(), text.len(), std::marker::PhantomData)
+    }
+}
+
+impl<'c, 'o> Lookups<'c, 'o> {
+    /// No answer remembered yet.
+    pub fn new(config: &'c Config) -> Self {
+        Lookups {
+            config,
+            rows: FxHashMap::default(),
+            scope: FxHashMap::default(),
+            specific: FxHashMap::default(),
+        }
+    }
+
+    /// The config the answers are of.
+    pub fn config(&self) -> &'c Config {
+        self.config
+    }
+
+    /// [`Config::sole_row_for_account`].
+    #[inline]
+    pub fn sole_row_for_account(&mut self, account: u32) -> Result<usize, usize> {
+        let config = self.config;
+        *self
+            .rows
+            .entry(account)
+            .or_insert_with(|| config.sole_row_for_account(account))
+    }
+
+    /// [`Config::in_scope`].
+    #[inline]
+    pub fn in_scope(&mut self, object: Option<&'o str>) -> bool {
+        let Some(object) = object else {
+            return false;
+        };
+        let config = self.config;
+        *self
+            .scope
+            .entry(TextAt::of(object))
+            .or_insert_with(|| config.in_scope(Some(object)))
+    }
+
+    /// [`Config::specific_for`].
+    #[inline]
+    pub fn specific_for(&mut self, object: Option<&'o str>) -> Option<usize> {
+        let object = object?;
+        let config = self.config;
+        *self
+            .specific
+            .entry(TextAt::of(object))
+            .or_insert_with(|| config.specific_for(Some(object)))
     }
 }
 

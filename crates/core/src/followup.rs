@@ -8,7 +8,7 @@
 //! the empty ansvar. Amounts follow the ledger's sign (income negative, cost positive), as
 //! in the package's sources.
 
-use crate::config::{is_result_account, Config};
+use crate::config::{is_result_account, Config, Lookups};
 use crate::money::div_round_half_away;
 use crate::package::Package;
 use crate::sources::ForecastLine;
@@ -107,6 +107,7 @@ pub fn sheet(pkg: &Package) -> Sheet {
         (Some(&pkg.current), config.year, false),
         (pkg.prior.as_ref(), config.year - 1, true),
     ];
+    let mut look = Lookups::new(config);
     for (ledger, year, prior) in ledgers {
         let Some(ledger) = ledger else { continue };
         for p in &ledger.postings {
@@ -116,10 +117,10 @@ pub fn sheet(pkg: &Package) -> Sheet {
             if !prior && p.month > config.through_month {
                 continue;
             }
-            if !config.in_scope(p.object(scope_dim)) {
+            if !look.in_scope(p.object(scope_dim)) {
                 continue;
             }
-            let Some(row) = single_row(config, p.account) else {
+            let Ok(row) = look.sole_row_for_account(p.account) else {
                 continue;
             };
             let a = acc.entry(key(p.object(dim), row)).or_default();

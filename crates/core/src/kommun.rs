@@ -5,7 +5,7 @@
 //! amount of the shared ledger falls between the committees or is claimed by two.
 
 use crate::build::{report_from_package, Options};
-use crate::config::{is_result_account, line_col, toml_message, Config, RowKindConfig};
+use crate::config::{is_result_account, line_col, toml_message, Config, Lookups, RowKindConfig};
 use crate::error::LoadError;
 use crate::ledger::{read_ledger_from, KeptObjects, Ledger};
 use crate::money::{format_kronor, format_thousands, month_name, ore_to_tkr};
@@ -422,6 +422,7 @@ pub fn coverage(
     let first_dim = committees
         .first()
         .map_or(1, |(_, c)| c.ledger.scope_dimension);
+    let mut looks: Vec<Lookups<'_, '_>> = committees.iter().map(|(_, c)| Lookups::new(c)).collect();
     for p in &ledger.postings {
         if p.year != year
             || !(1..=through_month).contains(&p.month)
@@ -430,11 +431,13 @@ pub fn coverage(
             continue;
         }
         total += p.amount;
-        let claiming: Vec<usize> = committees
-            .iter()
+        let claiming: smallvec::SmallVec<[usize; 2]> = looks
+            .iter_mut()
             .enumerate()
-            .filter(|(_, (_, c))| c.in_scope(p.object(c.ledger.scope_dimension)))
-            .map(|(i, _)| i)
+            .filter_map(|(i, look)| {
+                let dim = look.config().ledger.scope_dimension;
+                look.in_scope(p.object(dim)).then_some(i)
+            })
             .collect();
         match claiming.as_slice() {
             [] => {
@@ -447,8 +450,8 @@ pub fn coverage(
             [one] => {
                 let config = committees[*one].1;
                 let contribution = matches!(
-                    config.rows_for_account(p.account).as_slice(),
-                    [r] if config.rows[*r].kind == RowKindConfig::Contribution
+                    looks[*one].sole_row_for_account(p.account),
+                    Ok(r) if config.rows[r].kind == RowKindConfig::Contribution
                 );
                 if contribution {
                     per[*one].2 += p.amount;

@@ -14,6 +14,9 @@ use crate::money::{Date, MAX_AMOUNT_ORE};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
+/// The (dimension, id) pairs of a [`Posting`], the first one inline.
+pub type Objects = smallvec::SmallVec<[(u32, Arc<str>); 1]>;
+
 /// The amount of the ledger on one account in a month with one combination of the objects
 /// the report uses: the sum of every ledger row (or `#PSALDO` record) with these.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,8 +30,9 @@ pub struct Posting {
     /// Objects as (dimension, id), in the order of the first row's list; only those
     /// [`KeptObjects`] keeps (for each kept dimension the first pair of a row that gives
     /// it, so [`Posting::object`] answers as the row would). Ids are shared with the SIE
-    /// reader's interned text.
-    pub objects: Vec<(u32, Arc<str>)>,
+    /// reader's interned text. One pair is held inline (the usual posting keeps only the
+    /// scope object), so most postings need no allocation of their own.
+    pub objects: Objects,
     /// Amount in öre (debit positive, credit negative): the sum of its rows.
     pub amount: i64,
     /// How many ledger rows (or `#PSALDO` records) are summed in it; at least 1.
@@ -286,29 +290,40 @@ impl<'k> Summer<'k> {
             return;
         };
         let number = *number;
-        key.clear();
-        key.push(account_id);
-        key.push((u64::from(year as u32) << 32) | u64::from(month));
+        // The key is written in place when it has at most one (dimension, object) pair
+        // (the report's usual case); a longer one goes to `key` and the boxed map.
+        let mut short = [0u64; SHORT_KEY];
+        short[0] = account_id;
+        short[1] = (u64::from(year as u32) << 32) | u64::from(month);
+        let mut len = 2;
         picked.clear();
         for (k, (dim, id)) in objects().enumerate() {
             let kept = match dims {
                 None => true,
                 Some(dims) => dims.contains(&dim) && !picked.iter().any(|&(d, _)| d == dim),
             };
-            if kept {
-                picked.push((dim, k));
+            if !kept {
+                continue;
+            }
+            picked.push((dim, k));
+            if len < SHORT_KEY {
+                short[len] = u64::from(dim);
+                short[len + 1] = sym_id(id);
+            } else {
+                if len == SHORT_KEY {
+                    key.clear();
+                    key.extend_from_slice(&short);
+                }
                 key.push(u64::from(dim));
                 key.push(sym_id(id));
             }
+            len += 2;
         }
-        let short = (self.key.len() <= SHORT_KEY).then(|| {
-            let mut k = [0u64; SHORT_KEY];
-            k[..self.key.len()].copy_from_slice(&self.key);
-            k
-        });
-        let found = match &short {
-            Some(k) => self.short_groups.get(k),
-            None => self.groups.get(&self.key[..]),
+        let is_short = len <= SHORT_KEY;
+        let found = if is_short {
+            self.short_groups.get(&short)
+        } else {
+            self.groups.get(&self.key[..])
         };
         if let Some(&i) = found {
             let p = &mut self.postings[i as usize];
@@ -316,7 +331,7 @@ impl<'k> Summer<'k> {
             p.rows += 1;
             return;
         }
-        let mut kept = Vec::with_capacity(self.picked.len());
+        let mut kept = Objects::with_capacity(self.picked.len());
         let mut picked = self.picked.iter().peekable();
         for (k, (dim, id)) in objects().enumerate() {
             if picked.peek().is_some_and(|&&(_, at)| at == k) {
@@ -333,14 +348,11 @@ impl<'k> Summer<'k> {
             amount,
             rows: 1,
         });
-        match short {
-            Some(k) => {
-                self.short_groups.insert(k, index);
-            }
-            None => {
-                self.groups
-                    .insert(self.key.clone().into_boxed_slice(), index);
-            }
+        if is_short {
+            self.short_groups.insert(short, index);
+        } else {
+            self.groups
+                .insert(self.key.clone().into_boxed_slice(), index);
         }
     }
 }

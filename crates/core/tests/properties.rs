@@ -186,7 +186,7 @@ impl Spec {
             account,
             year,
             month: 3,
-            objects: vec![(1, object.into())],
+            objects: [(1, object.into())].into_iter().collect(),
             amount,
             rows: 1,
         };
@@ -224,7 +224,7 @@ impl Spec {
                     account: 1210,
                     year: 2023,
                     month: 5,
-                    objects: vec![(6, id.as_str().into())],
+                    objects: [(6, id.as_str().into())].into_iter().collect(),
                     amount: p[3],
                     rows: 1,
                 });
