@@ -428,12 +428,14 @@ pub fn read_ledger_keeping(
     keep: &KeptObjects,
 ) -> Result<Ledger, LoadError> {
     let mut sums = VoucherSums::new(keep);
-    let parsed = delar_sie::parse_each(
-        bytes,
-        &delar_sie::ParseOptions::new(path).lenient(),
-        |_, v| sums.voucher(v),
-    );
+    let parsed = delar_sie::parse_each(bytes, &ledger_options(path), |_, v| sums.voucher(v));
     ledger_of(path, parsed, sums)
+}
+
+/// How the ledger readers read a file: leniently (unbalanced vouchers are a check of the
+/// report, not a stop), and without the vouchers' and rows' texts, which the sums do not use.
+fn ledger_options(path: &str) -> delar_sie::ParseOptions {
+    delar_sie::ParseOptions::new(path).lenient().without_texts()
 }
 
 /// [`read_ledger_keeping`] from a reader (a file on disk, say): the file is read in pieces,
@@ -446,12 +448,8 @@ pub fn read_ledger_from(
     keep: &KeptObjects,
 ) -> Result<Ledger, LoadError> {
     let mut sums = VoucherSums::new(keep);
-    let parsed = delar_sie::parse_each_from(
-        input,
-        &delar_sie::ParseOptions::new(path).lenient(),
-        |_, v| sums.voucher(v),
-    )
-    .map_err(|e| LoadError::Read {
+    let parsed = delar_sie::parse_each_from(input, &ledger_options(path), |_, v| sums.voucher(v))
+        .map_err(|e| LoadError::Read {
         path: path.to_string(),
         message: match e {
             delar_sie::SieError::Io { source, .. } => source.to_string(),

@@ -45,6 +45,11 @@ pub struct ParseOptions {
     pub strict: bool,
     /// Force an encoding instead of detecting it.
     pub encoding: Option<Encoding>,
+    /// Whether the texts of vouchers and rows are kept (the default). A reader that only
+    /// sums amounts turns this off ([`ParseOptions::without_texts`]): the texts are still
+    /// read as tokens, checked and counted in `#KSUMMA`, but not decoded or stored, so
+    /// `text()` of a voucher or row is `None`. Voucher numbers and signatures are kept.
+    pub texts: bool,
 }
 
 impl Default for ParseOptions {
@@ -53,6 +58,7 @@ impl Default for ParseOptions {
             path: "<input>".to_string(),
             strict: true,
             encoding: None,
+            texts: true,
         }
     }
 }
@@ -69,6 +75,12 @@ impl ParseOptions {
     /// The same options in lenient mode.
     pub fn lenient(mut self) -> Self {
         self.strict = false;
+        self
+    }
+
+    /// The same options without the texts of vouchers and rows (see [`ParseOptions::texts`]).
+    pub fn without_texts(mut self) -> Self {
+        self.texts = false;
         self
     }
 }

@@ -555,7 +555,7 @@ impl Core {
             self.ksumma.pos += w.k;
         }
         let text = match text_tok {
-            Some((ts, te, _)) if te > ts => {
+            Some((ts, te, _)) if te > ts && self.texts => {
                 let store = &mut self.file.vouchers;
                 encoding::decode_into(&line[ts..te], self.encoding, &mut store.texts);
                 store.close_text()

@@ -68,6 +68,8 @@ pub(crate) struct Core {
     path: String,
     strict: bool,
     pub(crate) encoding: Encoding,
+    /// Whether voucher and row texts are decoded and stored ([`crate::ParseOptions::texts`]).
+    pub(crate) texts: bool,
     /// Whether the encoding is known (detected, forced, or decided by a non-ASCII line).
     pub(crate) encoding_known: bool,
     pub(crate) file: SieFile,
@@ -126,6 +128,7 @@ impl Core {
             path: options.path.clone(),
             strict: options.strict,
             encoding: options.encoding.unwrap_or_default(),
+            texts: options.texts,
             encoding_known: options.encoding.is_some(),
             file: SieFile::default(),
             diags: Vec::new(),

@@ -278,7 +278,8 @@ impl Core {
             encoding::decode_into(raw, enc, &mut store.texts);
             store.close_text()
         };
-        let (number, text, signature) = (add(v.number), add(v.text), add(v.signature));
+        let text = if self.texts { v.text } else { &[] };
+        let (number, text, signature) = (add(v.number), add(text), add(v.signature));
         // Duplicate voucher numbers within a series.
         let number_bytes = self.file.vouchers.text_bytes(number);
         if !number_bytes.is_empty() && !self.voucher_keys.insert(v.series, number_bytes) {
@@ -487,7 +488,10 @@ impl Core {
             .map(|&(dimension, id)| Pair { dimension, id })
             .collect();
         let objects = store.add_list(&list);
-        let text = store.add_text(text.as_deref().unwrap_or(""));
+        let text = match text {
+            Some(text) if self.texts => store.add_text(&text),
+            _ => NO_TEXT,
+        };
         let (text, flag) = store.text_and_extra(text, quantity, signature, None);
         Ok(Row {
             amount,
