@@ -759,7 +759,35 @@ fn budget_prognos(report: &Report) -> Option<Chart> {
     })
 }
 
-/// Investments per project: utfall, S:a budget and prognos.
+/// The most projects the investment chart draws: with more, a bar group is too thin to
+/// read on a page (a register of 300 projects drew a chart 23 000 pixels tall, shrunk onto
+/// one page) and the PDF spends most of its time on it. The chart then draws the projects
+/// with the largest amounts and says so in its caption; the investment table lists them all.
+pub const MAX_PROJECT_BARS: usize = 15;
+
+/// The `n` rows with the largest amount shown in any of `columns` (ties: the table's order),
+/// kept in the table's order; all of them when there are no more than `n`.
+fn largest<'a>(rows: Vec<&'a Row>, columns: &[usize], n: usize) -> Vec<&'a Row> {
+    if rows.len() <= n {
+        return rows;
+    }
+    let size = |r: &Row| {
+        columns
+            .iter()
+            .filter_map(|c| shown_tkr(r.cells.get(*c)))
+            .map(i64::unsigned_abs)
+            .max()
+            .unwrap_or(0)
+    };
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(size(rows[i])), i));
+    order.truncate(n);
+    order.sort_unstable();
+    order.into_iter().map(|i| rows[i]).collect()
+}
+
+/// Investments per project: utfall, S:a budget and prognos (at most [`MAX_PROJECT_BARS`]
+/// projects, the largest).
 fn investeringar(report: &Report) -> Option<Chart> {
     let source = report.table("investeringar")?;
     let budget = source
@@ -778,6 +806,8 @@ fn investeringar(report: &Report) -> Option<Chart> {
     if rows.is_empty() {
         return None;
     }
+    let projects = rows.len();
+    let rows = largest(rows, &columns, MAX_PROJECT_BARS);
     let table = figures_table(
         "diagram_investeringar",
         "INVESTERINGAR PER PROJEKT (tkr)",
@@ -805,7 +835,7 @@ fn investeringar(report: &Report) -> Option<Chart> {
         })
         .collect();
     let period = period_text(report.meta.through_month);
-    let caption = format!(
+    let mut caption = format!(
         "Investeringar per projekt {}, tkr: utfall {period} mot budget för helåret (med ombudgetering){}.",
         report.meta.year,
         if styles.contains(&BarStyle::Orange) {
@@ -814,6 +844,12 @@ fn investeringar(report: &Report) -> Option<Chart> {
             ""
         }
     );
+    if rows.len() < projects {
+        caption.push_str(&format!(
+            " Diagrammet visar de {} projekt med störst belopp av {projects}; samtliga projekt redovisas i tabellen Investeringar.",
+            rows.len()
+        ));
+    }
     let desc = format!(
         "Liggande stapeldiagram, en grupp staplar per projekt: mörkt utfall, randig budget och orange prognos. {}",
         describe_rows(&table)

@@ -544,3 +544,77 @@ fn figures_tables_hold_plain_items() {
         assert!(c.table.id.starts_with("diagram_"));
     }
 }
+
+#[test]
+fn a_large_register_charts_its_largest_projects() {
+    let mut report = common::report();
+    let inv = report
+        .tables
+        .iter_mut()
+        .find(|t| t.id == "investeringar")
+        .expect("fixture has investeringar");
+    let template = inv
+        .rows
+        .iter()
+        .find(|r| r.kind == delar_core::report::RowKind::Item)
+        .expect("a project row")
+        .clone();
+    let at = inv
+        .rows
+        .iter()
+        .position(|r| r.kind != delar_core::report::RowKind::Item)
+        .unwrap_or(inv.rows.len());
+    // 40 projects; project k's largest amount is (k * 37) % 101 tkr (distinct for k < 101),
+    // on the budget column for even k and the outcome column for odd k.
+    let budget = inv.column_index("summa_budget").expect("summa_budget");
+    let outcome = inv.column_index("utfall").expect("utfall");
+    let mut projects = Vec::new();
+    for k in 0..40i64 {
+        let mut row = template.clone();
+        row.key = format!("projekt_{k}");
+        row.label = format!("Projekt {k}");
+        for cell in row.cells.iter_mut() {
+            if let Cell::Amount { .. } = cell {
+                *cell = Cell::Amount {
+                    exact_ore: 0,
+                    shown_tkr: 0,
+                };
+            }
+        }
+        let size = (k * 37) % 101;
+        let col = if k % 2 == 0 { budget } else { outcome };
+        row.cells[col] = Cell::Amount {
+            exact_ore: size * 100_000,
+            shown_tkr: if k % 4 == 1 { -size } else { size },
+        };
+        projects.push(row);
+    }
+    inv.rows
+        .retain(|r| r.kind != delar_core::report::RowKind::Item);
+    for (i, row) in projects.into_iter().enumerate() {
+        inv.rows.insert(at.min(inv.rows.len()) + i, row);
+    }
+    let c = chart(&charts::all(&report), "investeringar").clone();
+    let n = charts::MAX_PROJECT_BARS;
+    let keys: Vec<String> = c.table.rows.iter().map(|r| r.key.clone()).collect();
+    // The n largest by absolute amount, in the table's order.
+    let mut want: Vec<i64> = (0..40).collect();
+    want.sort_by_key(|k| std::cmp::Reverse((k * 37) % 101));
+    want.truncate(n);
+    want.sort_unstable();
+    let want: Vec<String> = want.iter().map(|k| format!("projekt_{k}")).collect();
+    assert_eq!(keys, want);
+    assert!(
+        c.caption.contains(&format!(
+            "Diagrammet visar de {n} projekt med störst belopp av 40"
+        )),
+        "{}",
+        c.caption
+    );
+    // One group of bars per charted project, not one per project of the register.
+    let labels = elements(&c.svg, "text")
+        .into_iter()
+        .filter(|(_, body)| body.starts_with("Projekt "))
+        .count();
+    assert_eq!(labels, n, "{}", c.svg.len());
+}
