@@ -479,6 +479,9 @@ fn read_csv(
     };
     check_header(&headers, required, optional).map_err(header_err)?;
     let mut out = Vec::new();
+    // (byte offset, its line): the lines are counted on from the last record, not from the
+    // start of the file again for every record (quadratic in a budget of 10 000 lines).
+    let mut counted = (0usize, 1usize);
     for rec in reader.records() {
         let rec = rec.map_err(csv_err)?;
         if rec.iter().all(|c| c.trim().is_empty()) {
@@ -490,11 +493,14 @@ fn read_csv(
             while at < text.len() && matches!(text.as_bytes()[at], b'\n' | b'\r') {
                 at += 1;
             }
-            text.as_bytes()[..at]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-                + 1
+            let (from, line) = if counted.0 <= at { counted } else { (0, 1) };
+            let line = line
+                + text.as_bytes()[from..at]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count();
+            counted = (at, line);
+            line
         });
         let cells = headers
             .iter()
@@ -806,6 +812,36 @@ mod tests {
         assert_eq!(a[1].origin.1, 4);
         let b = parse_budget("b.csv", b"Konto,Belopp\n3000,-12.5\n").unwrap();
         assert_eq!(b[0].amount, -1250);
+    }
+
+    #[test]
+    fn record_lines_count_blank_lines_and_crlf() {
+        // Record k (0-based) on line 2 + k + (blank lines before it): every third record
+        // has a blank line (LF or CRLF) before it.
+        let mut text = String::from("konto;ansvar;belopp\r\n");
+        let mut want = Vec::new();
+        let mut line = 2;
+        for k in 0..3000 {
+            if k % 3 == 1 {
+                text.push_str(if k % 2 == 0 { "\n" } else { "\r\n" });
+                line += 1;
+            }
+            text.push_str(&format!("{};;{k}\r\n", 3000 + k % 50));
+            want.push(line);
+            line += 1;
+        }
+        let lines: Vec<usize> = parse_budget("b.csv", text.as_bytes())
+            .unwrap()
+            .iter()
+            .map(|l| l.origin.1)
+            .collect();
+        assert_eq!(lines, want);
+        // The last record's error names its line.
+        text.push_str("30x0;;1\r\n");
+        check_err(
+            parse_budget("b.csv", text.as_bytes()),
+            &format!("b.csv:{line}: kolumn \"konto\": \"30x0\" är inget kontonummer"),
+        );
     }
 
     #[test]
