@@ -157,13 +157,13 @@ fn progress_bar(path: &Path) -> Option<ProgressBar> {
 fn open_reader(
     path: &Path,
     lenient: bool,
+    texts: bool,
 ) -> anyhow::Result<(SieReader<BufReader<File>>, Option<ProgressBar>)> {
     let file = File::open(path).with_context(|| format!("kan inte öppna {}", path.display()))?;
     let bar = progress_bar(path);
-    let mut reader = SieReader::new(
-        BufReader::with_capacity(1 << 20, file),
-        &options(path, lenient),
-    );
+    let mut options = options(path, lenient);
+    options.texts = texts;
+    let mut reader = SieReader::new(BufReader::with_capacity(1 << 20, file), &options);
     if let Some(bar) = bar.clone() {
         let mut last = 0u64;
         reader = reader.with_progress(move |pos| {
@@ -184,7 +184,9 @@ fn stream(
     lenient: bool,
     each: impl FnMut(&SieFile, VoucherRef<'_>),
 ) -> anyhow::Result<Parsed> {
-    let (reader, bar) = open_reader(path, lenient)?;
+    // `check` and `balances` count and sum: the vouchers' and rows' texts are read and
+    // checked but not decoded (`ParseOptions::without_texts`; the diagnostics are the same).
+    let (reader, bar) = open_reader(path, lenient, false)?;
     let parsed = reader.read_all_with_header(each);
     if let Some(bar) = bar {
         bar.finish_and_clear();
@@ -194,7 +196,7 @@ fn stream(
 
 /// Reads the whole file into memory with vouchers.
 fn read_whole(path: &Path, lenient: bool) -> anyhow::Result<Parsed> {
-    let (reader, bar) = open_reader(path, lenient)?;
+    let (reader, bar) = open_reader(path, lenient, true)?;
     let parsed = reader.into_parsed();
     if let Some(bar) = bar {
         bar.finish_and_clear();
