@@ -88,10 +88,7 @@ struct Acc {
 /// The row that alone claims `account`, as the report counts it (an account claimed by
 /// several rows or none stops the report through its checks, so it has no cell).
 fn single_row(config: &Config, account: u32) -> Option<usize> {
-    match config.rows_for_account(account).as_slice() {
-        [one] => Some(*one),
-        _ => None,
-    }
+    config.sole_row_for_account(account).ok()
 }
 
 /// Builds the sheet of a package. Outcome counts the same postings the report's outcome

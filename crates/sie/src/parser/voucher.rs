@@ -470,8 +470,10 @@ impl Core {
             Some(f) if f.end > f.start => Some(self.date(line, f, "transaktionsdatum")?),
             _ => None,
         };
+        // Without texts (`ParseOptions::texts`) the field is not decoded at all.
         let text = fields
             .get(i + 2)
+            .filter(|_| self.texts)
             .and_then(|f| nonempty(self.text_of(line, f)));
         let quantity = match fields.get(i + 3) {
             Some(f) if f.end > f.start => Some(quantity(line, f)?),
@@ -488,10 +490,7 @@ impl Core {
             .map(|&(dimension, id)| Pair { dimension, id })
             .collect();
         let objects = store.add_list(&list);
-        let text = match text {
-            Some(text) if self.texts => store.add_text(&text),
-            _ => NO_TEXT,
-        };
+        let text = store.add_text(text.as_deref().unwrap_or(""));
         let (text, flag) = store.text_and_extra(text, quantity, signature, None);
         Ok(Row {
             amount,
