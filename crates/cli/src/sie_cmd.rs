@@ -211,22 +211,116 @@ fn print_diagnostics(out: &mut impl Write, diagnostics: &[Diagnostic]) -> std::i
     Ok(())
 }
 
+/// What `check` counts of the vouchers.
+#[derive(Default)]
+struct Counts {
+    vouchers: usize,
+    /// Vouchers with `#RTRANS` or `#BTRANS` rows.
+    corrected: usize,
+    rows: usize,
+}
+
+/// The bytes of a file: mapped into memory when it is a regular file, else read.
+enum Input {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl std::ops::Deref for Input {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Input::Mapped(m) => m,
+            Input::Read(v) => v,
+        }
+    }
+}
+
+/// Maps `path` into memory (read from the page cache in place, no copy), or reads it when
+/// it cannot be mapped (an empty file, a pipe).
+fn input(path: &Path) -> anyhow::Result<Input> {
+    let mut file =
+        File::open(path).with_context(|| format!("kan inte öppna {}", path.display()))?;
+    let regular = file.metadata().is_ok_and(|m| m.is_file() && m.len() > 0);
+    if regular {
+        // SAFETY: the map is only read, and only while `check_one` runs. Another process
+        // truncating the file in those moments would end delar with SIGBUS (as it would
+        // ripgrep, which maps files the same way); exported SIE files are not written to
+        // while they are checked.
+        if let Ok(map) = unsafe { memmap2::MmapOptions::new().populate().map(&file) } {
+            #[cfg(unix)]
+            let _ = map.advise(memmap2::Advice::Sequential);
+            return Ok(Input::Mapped(map));
+        }
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut bytes)
+        .with_context(|| format!("kan inte läsa {}", path.display()))?;
+    Ok(Input::Read(bytes))
+}
+
+/// Reads and checks one file on every core ([`delar_sie::parse_each_parallel`]: the same
+/// diagnostics as a read in order), counting vouchers, corrected vouchers and rows.
+fn check_one(path: &Path, lenient: bool) -> anyhow::Result<(Parsed, Counts)> {
+    let bytes = input(path)?;
+    let spinner = spinner(path, bytes.len() as u64);
+    // `check` counts: the vouchers' and rows' texts are read and checked but not decoded
+    // (`ParseOptions::without_texts`; the diagnostics are the same).
+    let options = options(path, lenient).without_texts();
+    let (parsed, counts) = delar_sie::parse_each_parallel(
+        &bytes,
+        &options,
+        delar_sie::Parallel::default(),
+        Counts::default,
+        |c: &mut Counts, _, v| {
+            c.vouchers += 1;
+            c.rows += v.row_count();
+            if v.rows().any(|r| r.kind() != RowKind::Normal) {
+                c.corrected += 1;
+            }
+        },
+    );
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    let total = counts.into_iter().fold(Counts::default(), |a, c| Counts {
+        vouchers: a.vouchers + c.vouchers,
+        corrected: a.corrected + c.corrected,
+        rows: a.rows + c.rows,
+    });
+    Ok((parsed, total))
+}
+
+/// A spinner on stderr while a large file is checked (when stderr is a terminal): the
+/// threads of the parallel reader report no position, and a file of a GB takes a second.
+fn spinner(path: &Path, len: u64) -> Option<ProgressBar> {
+    if len < PROGRESS_BYTES || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_message(format!(
+        "kontrollerar {} ({} MB)",
+        path.display(),
+        len / 1_000_000
+    ));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(bar)
+}
+
 fn check(files: &[PathBuf], lenient: bool) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut all_valid = true;
     for path in files {
         let shown = path.display().to_string();
-        let mut vouchers = 0usize;
-        let mut corrected = 0usize;
-        let mut rows = 0usize;
-        let parsed = match stream(path, lenient, |_, v| {
-            vouchers += 1;
-            rows += v.row_count();
-            if v.rows().any(|r| r.kind() != RowKind::Normal) {
-                corrected += 1;
-            }
-        }) {
+        let (
+            parsed,
+            Counts {
+                vouchers,
+                corrected,
+                rows,
+            },
+        ) = match check_one(path, lenient) {
             Ok(p) => p,
             Err(e) => {
                 all_valid = false;

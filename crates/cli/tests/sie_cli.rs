@@ -345,3 +345,52 @@ fn corrected_vouchers_pass_check_and_balance_as_the_files_say() {
     assert_eq!(code, 0);
     assert!(csv.lines().any(|l| l == "1920,201001,,1000.00"), "{csv}");
 }
+
+#[test]
+fn check_of_a_large_file_reports_problems_where_they_are() {
+    // Over 4 MiB of vouchers: `sie check` reads it on several threads. A duplicate number,
+    // an unbalanced voucher and an undeclared account late in the file are reported at
+    // their lines, as a read in order reports them.
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from(
+        "#FLAGGA 0\n#PROGRAM \"Test\" 1\n#FORMAT PC8\n#SIETYP 4\n#RAR 0 20230101 20231231\n\
+         #KONTO 1930 \"Bank\"\n#KONTO 4010 \"Inköp\"\n",
+    );
+    let mut line = 7;
+    for k in 1..=120_000 {
+        text.push_str(&format!(
+            "#VER A {k} 20230301 \"Inköp {k}\"\n{{\n#TRANS 4010 {{}} {k}.00\n#TRANS 1930 {{}} -{k}.00\n}}\n"
+        ));
+        line += 5;
+    }
+    assert!(text.len() > 5 << 20);
+    text.push_str("#VER A 7 20230301\n{\n#TRANS 7010 {} 1\n}\n");
+    let (dup, undeclared) = (line + 1, line + 3);
+    std::fs::write(dir.path().join("stor.se"), text.as_bytes()).unwrap();
+    let (code, out, _) = delar_in(dir.path(), &["sie", "check", "--lenient", "stor.se"]);
+    assert_eq!(code, 0, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(
+        lines[0].starts_with("stor.se: SIE typ 4, Test 1, utf-8: 2 konton, 120001 verifikationer (varav 0 rättade med #RTRANS/#BTRANS), 240001 rader"),
+        "{out}"
+    );
+    assert!(
+        lines[1].starts_with(&format!(
+            "stor.se:{dup}:8: warning: verifikationsnummer 7 förekommer två gånger i serie A"
+        )),
+        "{out}"
+    );
+    assert!(
+        lines[2].starts_with(&format!(
+            "stor.se:{dup}:1: warning: verifikation A 7 (rad {dup}) balanserar inte"
+        )),
+        "{out}"
+    );
+    assert!(
+        lines[3].starts_with(&format!(
+            "stor.se:{undeclared}:8: warning: konto 7010 används"
+        )),
+        "{out}"
+    );
+}

@@ -40,6 +40,7 @@ struct Entry<K> {
 }
 
 /// A map from keys to symbol ids.
+#[derive(Clone)]
 pub(crate) struct KeyTable<K> {
     entries: Box<[Entry<K>]>,
     /// `64 - log2(entries.len())`: the hash's top bits are the home index.

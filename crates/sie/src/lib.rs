@@ -154,6 +154,55 @@ pub fn parse_each(
     parser::parse_buffer_each(bytes, options, &mut each)
 }
 
+/// How [`parse_each_parallel`] divides the work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parallel {
+    /// Threads to read on, the calling one included (1 reads on the calling thread only).
+    pub threads: usize,
+    /// Inputs with fewer bytes than this after the header are read on one thread (starting
+    /// threads costs more than it gains).
+    pub min_bytes: usize,
+}
+
+impl Default for Parallel {
+    /// As many threads as the machine runs at once; inputs from 4 MiB of vouchers.
+    fn default() -> Self {
+        Parallel {
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            min_bytes: parser::parallel::MIN_PARALLEL,
+        }
+    }
+}
+
+/// [`parse_each`] on several threads: the vouchers are cut into ranges that begin with a
+/// `#VER` line and read at once, each by a copy of the parser as it stood after the header,
+/// and the results are merged in file order. The [`Parsed`] result is the same as that of
+/// [`parse_each`] of the same bytes: the same diagnostics in the same order, the same file
+/// and symbols, the same [`ReadStats`] (a range whose result cannot be merged, say because a
+/// record other than a voucher record comes between vouchers or a voucher number recurs
+/// across ranges, is read again in order; see ARCHITECTURE.md, "Reading on several threads").
+///
+/// Every voucher is handed to `each` exactly once, with the accumulator of the thread that
+/// read it (made by `init`); the accumulators are returned, so add them up with an
+/// operation where order does not matter. Symbol ids in a voucher are those of the
+/// [`SieFile`] it is handed with (each thread has its own table): resolve them there.
+pub fn parse_each_parallel<A: Send>(
+    bytes: &[u8],
+    options: &ParseOptions,
+    parallel: Parallel,
+    init: impl Fn() -> A + Sync,
+    each: impl Fn(&mut A, &SieFile, VoucherRef<'_>) + Sync,
+) -> (Parsed, Vec<A>) {
+    parser::parallel::parse_buffer_parallel(
+        bytes,
+        options,
+        parallel.threads,
+        parallel.min_bytes,
+        &init,
+        &each,
+    )
+}
+
 /// [`parse`] with every line read by the parser's general record reader, without the hot
 /// path that reads the usual voucher rows and `#VER` lines. It gives the same result as
 /// [`parse`], only slower: it exists so that fuzzing and tests can check exactly that.

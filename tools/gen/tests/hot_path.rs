@@ -4,10 +4,12 @@
 //! several times slower, so a profile whose rows fall to it is a performance regression
 //! that no other test sees. The share of voucher rows and `#VER` lines the general reader
 //! took is printed (`cargo test -p delar-gen --test hot_path -- --nocapture`) and bounded.
+//! The parallel reader of `delar sie check` is checked to merge every range it cuts each
+//! profile into (a range it has to read again in order costs its share of the speed-up).
 
 use delar_gen::sie::write_ledger;
 use delar_gen::{LedgerSpec, LineEnd, Profile};
-use delar_sie::{parse, ParseOptions, ReadStats, SieReader};
+use delar_sie::{parse, parse_each_parallel, Parallel, ParseOptions, ReadStats, SieReader};
 
 const ROWS: u64 = 20_000;
 
@@ -58,6 +60,33 @@ fn every_profile_reads_on_the_hot_path() {
                 let mut reader = SieReader::new(&bytes[..], &ParseOptions::new(&name));
                 while reader.next_voucher().is_some() {}
                 assert_eq!(reader.stats(), s, "{name}: the streaming reader's paths");
+                // The parallel reader (`delar sie check`) merges every range it cut the
+                // vouchers into: none had to be read again in order.
+                let parallel = Parallel {
+                    threads: 4,
+                    min_bytes: 0,
+                };
+                let (p, accs) = parse_each_parallel(
+                    &bytes,
+                    &ParseOptions::new(&name),
+                    parallel,
+                    || 0u64,
+                    |n: &mut u64, _, v| *n += v.row_count() as u64,
+                );
+                assert_eq!(p.stats, s, "{name}: the parallel reader's paths");
+                assert!(
+                    p.diagnostics.is_empty(),
+                    "{name}: {:?}",
+                    p.diagnostics.first()
+                );
+                assert_eq!(accs.len(), 4, "{name}: a range was read again in order");
+                let in_order: u64 = parsed
+                    .file
+                    .vouchers
+                    .iter()
+                    .map(|v| v.row_count() as u64)
+                    .sum();
+                assert_eq!(accs.iter().sum::<u64>(), in_order, "{name}: rows");
 
                 let rows_ppm = ppm(s.general_rows, totals.records);
                 let vers_ppm = ppm(s.general_vers, totals.vouchers);

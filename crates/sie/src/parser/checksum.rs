@@ -9,6 +9,7 @@ pub(super) const CRC_BLOCK: usize = 1 << 16;
 pub(super) const CRC_SLACK: usize = 256;
 
 /// State of the `#KSUMMA` computation.
+#[derive(Clone)]
 pub(super) struct Checksum {
     pub(super) active: bool,
     pub(super) opened: bool,

@@ -42,7 +42,7 @@ pub(super) static LIST_MASKS: [[u128; 2]; 33] = {
 /// The object list of the last row the hot path read, as written (up to 32 bytes with its
 /// braces), with what reading it gave: a row whose list is written byte for byte the same
 /// reads the same, so it is not read again.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(super) struct PrevList {
     /// The text as two masked 16-byte words; `len` 0 when there is none.
     pub(super) words: [u128; 2],

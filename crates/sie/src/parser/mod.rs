@@ -25,12 +25,14 @@ mod checksum;
 mod fields;
 mod header;
 mod hot;
+pub(crate) mod parallel;
 mod voucher;
 
 pub(crate) use checksum::line_checksum_content;
 use checksum::*;
 use fields::*;
 use hot::*;
+use parallel::ForkState;
 use voucher::*;
 /// Where [`Core::intern_small`] found a text.
 #[derive(Clone, Copy)]
@@ -64,6 +66,7 @@ struct SymInfo {
 
 /// The parser: fed one line at a time, it fills a [`SieFile`] (without vouchers, which it
 /// hands back) and a list of diagnostics.
+#[derive(Clone)]
 pub(crate) struct Core {
     path: String,
     strict: bool,
@@ -107,6 +110,13 @@ pub(crate) struct Core {
     suppressed: (u64, u64),
     /// Whether voucher rows may take the fast path (off in tests comparing both paths).
     fast_rows: bool,
+    /// Records other than voucher records (`#VER`, `#TRANS`, `#RTRANS`, `#BTRANS`) read so
+    /// far: a fork for the parallel reader is merged only if none came between the fork
+    /// and the merge ([`parallel`]).
+    header_records: u64,
+    /// A fork of the parallel reader: it stops (see `stopped`) before a line it cannot read
+    /// without the state of the lines before it, and keeps the bytes of the symbols it adds.
+    fork: Option<Box<ForkState>>,
 }
 
 /// At most this many diagnostics are listed; the rest are counted.
@@ -154,6 +164,8 @@ impl Core {
             not_sie: false,
             suppressed: (0, 0),
             fast_rows: true,
+            header_records: 0,
+            fork: None,
         }
     }
 
@@ -219,11 +231,7 @@ impl Core {
     #[inline]
     fn intern(&mut self, bytes: &[u8]) -> u32 {
         if bytes.len() < 16 {
-            let mut key: u128 = (bytes.len() as u128) << 120;
-            for (k, &b) in bytes.iter().enumerate() {
-                key |= u128::from(b) << (8 * k);
-            }
-            return self.intern_small(key, bytes).0;
+            return self.intern_small(parallel::small_key(bytes), bytes).0;
         }
         self.intern_large(bytes)
     }
@@ -263,6 +271,9 @@ impl Core {
     }
 
     fn new_sym(&mut self, bytes: &[u8]) -> u32 {
+        if let Some(fork) = self.fork.as_mut() {
+            fork.new_raw.push(bytes.into());
+        }
         let syms = &mut self.file.vouchers.symbols;
         let id = u32::try_from(syms.len()).unwrap_or(u32::MAX);
         let text: Sym = encoding::decode(bytes, self.encoding).into();
@@ -315,6 +326,11 @@ impl Core {
     #[inline]
     pub(crate) fn feed(&mut self, buf: &[u8], len: usize) -> bool {
         let raw = &buf[..len];
+        if !self.encoding_known && self.fork.is_some() && !raw.is_ascii() {
+            // A fork cannot decide the encoding: the lines before its range might have.
+            self.stop_fork();
+            return false;
+        }
         self.line_no = self.line_no.saturating_add(1);
         if self.fast_rows && self.seen_record && !self.not_sie {
             // The hot path: voucher rows, `#VER` and braces in their usual form.
@@ -474,7 +490,15 @@ impl Core {
         match label {
             b"#TRANS" | b"#RTRANS" | b"#BTRANS" => self.stats.general_rows += 1,
             b"#VER" => self.stats.general_vers += 1,
-            _ => {}
+            _ if self.fork.is_some() => {
+                // Not a voucher record: the lines before the fork's range might change
+                // what it means (and it changes what the lines after it mean). The line is
+                // left to the reader that goes on from here.
+                self.line_no -= 1;
+                self.stop_fork();
+                return false;
+            }
+            _ => self.header_records += 1,
         }
         if let Some(e) = split_err {
             if e.fatal {

@@ -7,7 +7,7 @@ use crate::vouchers::{pack_date, unpack_date, Head, Pair, Row, NO_TEXT};
 use rustc_hash::FxHashSet;
 /// Voucher numbers seen per series, for the duplicate check. Numeric numbers are kept as
 /// merged ranges, so memory stays small for the usual gap-free numbering.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(super) struct VoucherKeys {
     pub(super) ranges: FxHashMap<u32, std::collections::BTreeMap<u64, u64>>,
     pub(super) other: FxHashSet<(u32, Box<[u8]>)>,
@@ -49,6 +49,13 @@ impl VoucherKeys {
             .and_then(|m| m.last_key_value())
             .map(|(&start, &end)| (series, start, end));
         fresh
+    }
+
+    /// Writes the last range back into `ranges` (for the parallel reader's merge).
+    pub(super) fn flush_tail(&mut self) {
+        if let Some((s, start, end)) = self.tail.take() {
+            self.ranges.entry(s).or_default().insert(start, end);
+        }
     }
 
     /// [`VoucherKeys::insert`] of a number into the maps (with `tail` written back).

@@ -1,0 +1,290 @@
+//! `parse_each_parallel` gives what `parse_each` gives: the same diagnostics in the same
+//! order (lines, columns, messages), the same file and symbols, the same statistics, and
+//! every voucher exactly once; on every corpus file and on random files built to hit the
+//! cases where a range's result cannot be merged (duplicate numbers across ranges, records
+//! between vouchers, a voucher left open at a cut, `#KSUMMA`, a late non-ASCII line, more
+//! diagnostics than are listed).
+
+mod common;
+
+use delar_sie::{parse_each, parse_each_parallel, Parallel, ParseOptions, Parsed, VoucherData};
+use proptest::prelude::*;
+
+/// The diagnostics as shown, the file, the statistics and the encoding of a parse.
+fn summary(p: &Parsed) -> (Vec<String>, String, delar_sie::ReadStats, String) {
+    (
+        p.diagnostics.iter().map(|d| d.to_string()).collect(),
+        format!("{:?}", p.file),
+        p.stats,
+        format!("{:?}", p.encoding),
+    )
+}
+
+/// Reads `bytes` in order and on `threads` threads (cut however small the input) and
+/// compares; returns how many accumulators the parallel read returned (1 + the ranges
+/// read by other threads and merged).
+fn check(name: &str, bytes: &[u8], options: &ParseOptions, threads: usize) -> usize {
+    let mut seq: Vec<VoucherData> = Vec::new();
+    let sequential = parse_each(bytes, options, |_, v| seq.push(v.to_data()));
+    let parallel = Parallel {
+        threads,
+        min_bytes: 0,
+    };
+    let (par, accs) = parse_each_parallel(
+        bytes,
+        options,
+        parallel,
+        Vec::new,
+        |acc: &mut Vec<VoucherData>, _, v| acc.push(v.to_data()),
+    );
+    let merged = accs.len();
+    let mut got: Vec<VoucherData> = accs.into_iter().flatten().collect();
+    got.sort_by_key(|v| v.line);
+    seq.sort_by_key(|v| v.line);
+    let (a, b) = (summary(&sequential), summary(&par));
+    assert_eq!(a.0, b.0, "{name}, {threads} threads: diagnostics");
+    assert_eq!(a.1, b.1, "{name}, {threads} threads: file");
+    assert_eq!(a.2, b.2, "{name}, {threads} threads: statistics");
+    assert_eq!(a.3, b.3, "{name}, {threads} threads: encoding");
+    assert_eq!(got, seq, "{name}, {threads} threads: vouchers");
+    merged
+}
+
+#[test]
+fn every_corpus_file_reads_alike_on_several_threads() {
+    for path in common::corpus_files() {
+        let bytes = std::fs::read(&path).expect("readable corpus file");
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        for threads in [2, 3, 7] {
+            check(&name, &bytes, &ParseOptions::new(&name), threads);
+            check(&name, &bytes, &ParseOptions::new(&name).lenient(), threads);
+        }
+    }
+}
+
+/// A file of `n` balanced vouchers in series A numbered from 1, with a chart.
+fn base(n: usize) -> Vec<String> {
+    let mut lines: Vec<String> = [
+        "#FLAGGA 0",
+        "#PROGRAM \"Test\" 1",
+        "#FORMAT PC8",
+        "#SIETYP 4",
+        "#RAR 0 20230101 20231231",
+        "#KONTO 1930 \"Bank\"",
+        "#KONTO 4010 \"Inkop\"",
+        "#DIM 1 \"Ansvar\"",
+        "#OBJEKT 1 \"10\" \"Skola\"",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for k in 1..=n {
+        lines.push(format!(
+            "#VER A {k} 20230{} \"Inkop {k}\"",
+            101 + (k % 8) * 100
+        ));
+        lines.push("{".to_string());
+        lines.push(format!("   #TRANS 4010 {{1 \"10\"}} {k}.00"));
+        lines.push(format!("   #TRANS 1930 {{}} -{k}.00"));
+        lines.push("}".to_string());
+    }
+    lines
+}
+
+/// Lines that make a range's result depend on what came before it.
+fn disturbance(kind: u8, k: usize) -> Vec<String> {
+    match kind % 12 {
+        // The same number again (a duplicate across ranges when far from the first).
+        0 => vec![
+            format!("#VER A {} 20230301 \"Igen\"", 1 + k % 50),
+            "{".into(),
+            "#TRANS 4010 {} 1".into(),
+            "#TRANS 1930 {} -1".into(),
+            "}".into(),
+        ],
+        // A record between vouchers.
+        1 => vec![format!("#KONTO {} \"Nytt konto\"", 5000 + k % 7)],
+        // A voucher left open (no `}`).
+        2 => vec![
+            format!("#VER B {k} 20230301 \"Oppen\""),
+            "{".into(),
+            "#TRANS 4010 {} 1".into(),
+        ],
+        // Unbalanced, outside the year, an undeclared account.
+        3 => vec![
+            format!("#VER C {k} 20220301"),
+            "{".into(),
+            format!("#TRANS {} {{}} 1", 7000 + k % 5),
+            "}".into(),
+        ],
+        // A non-ASCII text (CP437 ä) in a row.
+        4 => vec![
+            format!("#VER D {k} 20230301 \"M\u{84}lt\""),
+            "{".into(),
+            "#TRANS 4010 {} 1 \"\" \"\u{84}\"".into(),
+            "#TRANS 1930 {} -1".into(),
+            "}".into(),
+        ],
+        // A stray brace, a line that is no record.
+        5 => vec!["}".into(), "hej".into()],
+        // Rows in another form the general reader takes.
+        6 => vec![
+            format!("#VER \"E\" \"{k}\" 20230301 \"\" 20230302 \"Sig\""),
+            "{".into(),
+            "#RTRANS 4010 {1 \"10\"} 2 20230301 \"r\" 1.5 \"Sig\"".into(),
+            "#TRANS 4010 {1 \"10\"} 2 20230301 \"r\" 1.5 \"Sig\"".into(),
+            "#BTRANS 4010 {} 2".into(),
+            "#TRANS 1930 {} -2".into(),
+            "}".into(),
+        ],
+        // A voucher with a non-numeric number, twice.
+        7 => vec![
+            format!("#VER F X{} 20230301", k % 3),
+            "{".into(),
+            "}".into(),
+        ],
+        // A #VER inside an open voucher.
+        8 => vec![
+            format!("#VER G {k} 20230301"),
+            "{".into(),
+            format!("#VER G {} 20230301", k + 1),
+            "{".into(),
+            "}".into(),
+        ],
+        // A bad amount (an error).
+        9 => vec![
+            format!("#VER H {k} 20230301"),
+            "{".into(),
+            "#TRANS 4010 {} 1,5x".into(),
+            "}".into(),
+        ],
+        // A balance record after the vouchers began.
+        10 => vec![format!("#PSALDO 0 202301 4010 {{}} {k}.00")],
+        // An indented #VER (read by the general path).
+        _ => vec![
+            format!("  #VER I {k} 20230301"),
+            "  {".into(),
+            "  #TRANS 4010 {} 0".into(),
+            "  }".into(),
+        ],
+    }
+}
+
+/// Encodes a text whose chars are all below 256 byte for byte (CP437 bytes as chars).
+fn bytes_of(lines: &[String], crlf: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    for l in lines {
+        out.extend(l.chars().map(|c| c as u32 as u8));
+        if crlf {
+            out.push(b'\r');
+        }
+        out.push(b'\n');
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_files_read_alike_on_several_threads(
+        n in 5usize..120,
+        inserts in proptest::collection::vec((0usize..1000, any::<u8>()), 0..8),
+        threads in 2usize..6,
+        crlf in any::<bool>(),
+        lenient in any::<bool>(),
+    ) {
+        let mut lines = base(n);
+        let header = 9;
+        for (at, kind) in inserts {
+            // After the header, mostly between vouchers (inside one as the lines shift).
+            let k = header + (at % (n + 1)) * 5;
+            let k = k.min(lines.len());
+            let extra = disturbance(kind, at);
+            lines.splice(k..k, extra);
+        }
+        let bytes = bytes_of(&lines, crlf);
+        let mut options = ParseOptions::new("random.se");
+        if lenient {
+            options = options.lenient();
+        }
+        check("random", &bytes, &options, threads);
+    }
+}
+
+#[test]
+fn a_plain_file_is_read_by_every_thread() {
+    let bytes = bytes_of(&base(400), false);
+    assert_eq!(check("plain", &bytes, &ParseOptions::new("plain"), 4), 4);
+}
+
+#[test]
+fn a_late_record_stops_a_range_and_the_rest_is_read_in_order() {
+    // #KONTO after vouchers: the range holding it is read on from there by the calling
+    // thread; the declaration counts for the rows after it, as in a read in order.
+    let mut lines = base(300);
+    let at = lines.len() - 5 * 20;
+    lines.insert(at, "#KONTO 7010 \"Sent konto\"".into());
+    lines.extend(disturbance(3, 10)); // uses 7000 + 0: undeclared
+    let bytes = bytes_of(&lines, true);
+    check("late", &bytes, &ParseOptions::new("late"), 3);
+}
+
+#[test]
+fn duplicates_across_ranges_are_reported_where_they_occur() {
+    let mut lines = base(300);
+    lines.extend(disturbance(0, 0)); // A 1 again, at the end
+    let bytes = bytes_of(&lines, false);
+    let mut seq = 0;
+    let p = parse_each(&bytes, &ParseOptions::new("dup"), |_, _| seq += 1);
+    assert!(p
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("två gånger")));
+    check("dup", &bytes, &ParseOptions::new("dup"), 2);
+}
+
+#[test]
+fn more_diagnostics_than_are_listed_are_counted_alike() {
+    // 12 000 unbalanced vouchers: the first 10 000 diagnostics are listed, the rest counted.
+    let mut lines = base(1);
+    for k in 0..12_000 {
+        lines.push(format!("#VER U {k} 20230301"));
+        lines.push("{".into());
+        lines.push("#TRANS 4010 {} 1".into());
+        lines.push("}".into());
+    }
+    let bytes = bytes_of(&lines, false);
+    assert_eq!(
+        check("many", &bytes, &ParseOptions::new("many").lenient(), 3),
+        3
+    );
+    check("many", &bytes, &ParseOptions::new("many"), 2);
+}
+
+#[test]
+fn a_late_non_ascii_line_with_the_encoding_undecided() {
+    // The first MiB is ASCII, so the encoding is decided by the first line outside ASCII;
+    // a range that meets one before its reader knows stops there.
+    let mut lines = base(12_000);
+    assert!(bytes_of(&lines, false).len() > 1 << 20);
+    let at = lines.len() - 5 * 100;
+    lines.splice(at..at, disturbance(4, 1));
+    let bytes = bytes_of(&lines, false);
+    check("late-cp437", &bytes, &ParseOptions::new("late-cp437"), 2);
+    check("late-cp437", &bytes, &ParseOptions::new("late-cp437"), 5);
+}
+
+#[test]
+fn a_checksum_over_several_ranges() {
+    // #KSUMMA: the CRC of the ranges is combined; a wrong sum is reported as in order.
+    for sum in ["1", "2"] {
+        let mut lines = base(500);
+        lines.insert(1, "#KSUMMA".into());
+        lines.push(format!("#KSUMMA {sum}"));
+        let bytes = bytes_of(&lines, true);
+        let p = parse_each(&bytes, &ParseOptions::new("k").lenient(), |_, _| {});
+        assert!(p.diagnostics.iter().any(|d| d.message.contains("KSUMMA")));
+        assert_eq!(check("k", &bytes, &ParseOptions::new("k").lenient(), 3), 3);
+    }
+}
