@@ -1,5 +1,6 @@
 //! The `delar` binary: thin command-line layer over the library crates.
 
+mod alloc;
 mod output;
 mod package_cmd;
 mod serve_cmd;
@@ -10,6 +11,9 @@ mod store_cmd;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
+
+#[global_allocator]
+static GLOBAL: alloc::Allocator = alloc::Allocator;
 
 /// The command line. Help texts are Swedish, as the rest of the interface; clap's own
 /// headings and flags are made Swedish by [`swedish`].
