@@ -311,7 +311,10 @@ pub fn load_kommun(
     let keep = kept_objects(files, &config);
     let read = |path: &Option<String>| -> Result<Option<Arc<Ledger>>, LoadError> {
         path.as_deref()
-            .map(|p| Ok(Arc::new(read_ledger_from(p, open_file(files, p)?, &keep)?)))
+            .map(|p| {
+                let input = open_file(files, p)?;
+                Ok(Arc::new(read_ledger_from(p, input, files.size(p), &keep)?))
+            })
             .transpose()
     };
     let current = read(&config.current)?;

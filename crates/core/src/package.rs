@@ -218,26 +218,27 @@ fn read_two_ledgers(
     prior: &str,
     keep: &KeptObjects,
 ) -> Result<(Ledger, Ledger), LoadError> {
-    let parallel = match (files.size(current), files.size(prior)) {
+    let (current_size, prior_size) = (files.size(current), files.size(prior));
+    let parallel = match (current_size, prior_size) {
         (Some(c), Some(p)) => c.saturating_add(p) <= PARALLEL_LEDGER_BYTES as u64,
         _ => false,
     };
     let current_input = open_file(files, current)?;
     if !parallel {
-        let c = read_ledger_from(current, current_input, keep)?;
-        let p = read_ledger_from(prior, open_file(files, prior)?, keep)?;
+        let c = read_ledger_from(current, current_input, current_size, keep)?;
+        let p = read_ledger_from(prior, open_file(files, prior)?, prior_size, keep)?;
         return Ok((c, p));
     }
     let prior_input = match open_file(files, prior) {
         Ok(input) => input,
         Err(e) => {
-            read_ledger_from(current, current_input, keep)?;
+            read_ledger_from(current, current_input, current_size, keep)?;
             return Err(e);
         }
     };
     let (c, p) = std::thread::scope(|s| {
-        let other = s.spawn(|| read_ledger_from(prior, prior_input, keep));
-        let c = read_ledger_from(current, current_input, keep);
+        let other = s.spawn(|| read_ledger_from(prior, prior_input, prior_size, keep));
+        let c = read_ledger_from(current, current_input, current_size, keep);
         let p = other
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -262,6 +263,7 @@ pub fn load_package_with(
             None => Ok(Arc::new(read_ledger_from(
                 path,
                 open_file(files, path)?,
+                files.size(path),
                 &keep,
             )?)),
         }
