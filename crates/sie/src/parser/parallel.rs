@@ -237,15 +237,44 @@ fn run<A>(
     to
 }
 
-/// Where to cut `bytes[from..]` into up to `parts` ranges of about equal size: the starts
-/// of the ranges after the first, each a line beginning with `#VER`.
+/// How many times faster counting the newlines before a range is than reading it: a fork
+/// counts them before it starts (`bytecount`, about 10 GB/s here against 0.5 GB/s), so
+/// the ranges further in are made that much shorter.
+const COUNT_SPEEDUP: usize = 20;
+
+/// Where to cut `bytes[from..]` into up to `parts` ranges that take about equally long,
+/// the counting of the newlines before each range included: the starts of the ranges after
+/// the first, each a line beginning with `#VER`.
 fn cut_points(bytes: &[u8], from: usize, parts: usize) -> Vec<usize> {
+    let len = bytes.len();
+    // Range k starts at c(k) and costs c(k+1) - c(k) + c(k) / COUNT_SPEEDUP (none for the
+    // first): with every cost equal to `share`, c(k+1) = c(k) - c(k) / COUNT_SPEEDUP + share.
+    // The share that ends the last range at the end of the input is found by bisection.
+    let targets = |share: usize| -> Vec<usize> {
+        let mut c = from;
+        let mut out = Vec::with_capacity(parts);
+        for k in 0..parts {
+            let count = if k == 0 { 0 } else { c / COUNT_SPEEDUP };
+            c = (c + share).saturating_sub(count);
+            out.push(c);
+        }
+        out
+    };
+    let (mut lo, mut hi) = (0usize, len - from);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if targets(mid)[parts - 1] >= len {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    let targets = targets(lo);
     let finder = memchr::memmem::Finder::new(b"\n#VER");
     let mut cuts: Vec<usize> = Vec::with_capacity(parts);
     let mut last = from;
-    for i in 1..parts {
-        let target = from + (bytes.len() - from) / parts * i;
-        let search = target.max(last + 1) - 1;
+    for &target in &targets[..parts - 1] {
+        let search = target.clamp(last + 1, len) - 1;
         let Some(k) = bytes.get(search..).and_then(|rest| finder.find(rest)) else {
             break;
         };
@@ -329,4 +358,41 @@ pub(crate) fn parse_buffer_parallel<A: Send>(
     core.clear_vouchers();
     accs.insert(0, acc);
     (core.into_parsed(), accs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_fall_on_ver_lines_and_shorten_the_later_ranges() {
+        let mut text = String::from("#SIETYP 4\n");
+        for k in 0..20_000 {
+            text.push_str(&format!(
+                "#VER A {k} 20230101\n{{\n#TRANS 1930 {{}} 1\n}}\n"
+            ));
+        }
+        let bytes = text.as_bytes();
+        for parts in 2..6 {
+            let cuts = cut_points(bytes, 10, parts);
+            assert_eq!(cuts.len(), parts - 1);
+            let mut bounds = vec![10];
+            bounds.extend(&cuts);
+            bounds.push(bytes.len());
+            for w in bounds.windows(2) {
+                assert!(w[0] < w[1], "{parts}: {bounds:?}");
+            }
+            for &c in &cuts {
+                assert!(bytes[c..].starts_with(b"#VER") && bytes[c - 1] == b'\n');
+            }
+            // Each later range is shorter by about the newlines its thread counts first.
+            let first = bounds[1] - bounds[0];
+            let last = bounds[parts] - bounds[parts - 1];
+            assert!(last < first, "{parts}: {bounds:?}");
+            let cost = last + bounds[parts - 1] / COUNT_SPEEDUP;
+            assert!(cost.abs_diff(first) < first / 50, "{parts}: {first} {cost}");
+        }
+        // Nothing to cut at: no cuts.
+        assert!(cut_points(b"#SIETYP 4\n#KONTO 1 x\n", 0, 2).is_empty());
+    }
 }
