@@ -24,6 +24,18 @@ impl Key for u128 {
     }
 }
 
+/// The key of a text of up to 15 bytes: its bytes little-endian, its length in the top
+/// byte.
+#[inline(always)]
+pub(crate) fn small_key(bytes: &[u8]) -> u128 {
+    debug_assert!(bytes.len() < 16);
+    let mut key: u128 = (bytes.len() as u128) << 120;
+    for (k, &b) in bytes.iter().enumerate() {
+        key |= u128::from(b) << (8 * k);
+    }
+    key
+}
+
 /// Packs a text of up to seven bytes (little-endian in `bytes_le`) with its length.
 #[inline(always)]
 pub(crate) fn short_key(bytes_le: u64, len: usize) -> u64 {

@@ -116,6 +116,16 @@ pub struct ReadStats {
     pub general_vers: u64,
 }
 
+impl std::ops::AddAssign for ReadStats {
+    /// Adds the counts of another part of the input.
+    fn add_assign(&mut self, other: ReadStats) {
+        self.hot_rows += other.hot_rows;
+        self.hot_vers += other.hot_vers;
+        self.general_rows += other.general_rows;
+        self.general_vers += other.general_vers;
+    }
+}
+
 impl Parsed {
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {

@@ -15,7 +15,7 @@ use crate::amount::{Amount, NumberError, Quantity};
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::encoding::{self, Encoding};
-use crate::intern::{short_key, Found, KeyTable};
+use crate::intern::{short_key, small_key, Found, KeyTable};
 use crate::model::*;
 use crate::{ParseOptions, Parsed, ReadStats};
 use rustc_hash::FxHashMap;
@@ -195,22 +195,28 @@ impl Core {
         code: Code,
         message: String,
     ) {
-        if self.diags.len() >= MAX_DIAGNOSTICS {
-            // Bounded memory on pathological input: count the rest.
-            match severity {
-                Severity::Error => self.suppressed.0 += 1,
-                Severity::Warning => self.suppressed.1 += 1,
-            }
-            return;
-        }
-        self.diags.push(Diagnostic {
+        let path = self.path.clone();
+        self.push_diagnostic(Diagnostic {
             severity,
-            path: self.path.clone(),
+            path,
             line,
             column,
             message,
             code,
         });
+    }
+
+    /// Lists `d`, or counts it once [`MAX_DIAGNOSTICS`] are listed.
+    fn push_diagnostic(&mut self, d: Diagnostic) {
+        if self.diags.len() >= MAX_DIAGNOSTICS {
+            // Bounded memory on pathological input: count the rest.
+            match d.severity {
+                Severity::Error => self.suppressed.0 += 1,
+                Severity::Warning => self.suppressed.1 += 1,
+            }
+            return;
+        }
+        self.diags.push(d);
     }
 
     fn report(&mut self, line: &[u8], p: Problem, severity: Severity) {
@@ -231,7 +237,7 @@ impl Core {
     #[inline]
     fn intern(&mut self, bytes: &[u8]) -> u32 {
         if bytes.len() < 16 {
-            return self.intern_small(parallel::small_key(bytes), bytes).0;
+            return self.intern_small(small_key(bytes), bytes).0;
         }
         self.intern_large(bytes)
     }

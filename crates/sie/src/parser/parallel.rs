@@ -22,7 +22,7 @@ use crate::vouchers::VoucherRef;
 pub(crate) const MIN_PARALLEL: usize = 4 << 20;
 
 /// What a fork keeps besides the parser's state.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(crate) struct ForkState {
     /// The bytes of the symbols the fork added, by id from `base`.
     pub(super) new_raw: Vec<Box<[u8]>>,
@@ -164,22 +164,11 @@ impl Core {
             self.voucher_keys.other.insert((id_of(series), number));
         }
         for d in w.diags {
-            if self.diags.len() >= MAX_DIAGNOSTICS {
-                match d.severity {
-                    Severity::Error => self.suppressed.0 += 1,
-                    Severity::Warning => self.suppressed.1 += 1,
-                }
-            } else {
-                self.diags.push(d);
-            }
+            self.push_diagnostic(d);
         }
         self.suppressed.0 += w.suppressed.0;
         self.suppressed.1 += w.suppressed.1;
-        let s = w.stats;
-        self.stats.hot_rows += s.hot_rows;
-        self.stats.hot_vers += s.hot_vers;
-        self.stats.general_rows += s.general_rows;
-        self.stats.general_vers += s.general_vers;
+        self.stats += w.stats;
         if self.ksumma.active {
             // The CRC of the concatenation of both ranges' contents.
             self.ksumma.flush();
@@ -189,16 +178,6 @@ impl Core {
         self.line_no = w.line_no;
         true
     }
-}
-
-/// The key of a text of up to 15 bytes for [`Core::intern_small`].
-#[inline(always)]
-pub(super) fn small_key(bytes: &[u8]) -> u128 {
-    let mut key: u128 = (bytes.len() as u128) << 120;
-    for (k, &b) in bytes.iter().enumerate() {
-        key |= u128::from(b) << (8 * k);
-    }
-    key
 }
 
 /// Hands the voucher that just ended to `each` and empties the store.
@@ -229,7 +208,7 @@ fn run<A>(
         if core.is_not_sie() {
             return to;
         }
-        if core.fork.is_some() && core.stopped() {
+        if core.stopped() {
             return start;
         }
         start = end + 1;
