@@ -142,6 +142,22 @@ fn list(diagnostics: &[Diagnostic]) -> String {
 /// in the report's order with their tables, goals and charts, and the checks as an
 /// appendix; every page after the cover has the committee and "sida X av Y" in its footer.
 pub fn report(report: &Report) -> Result<Vec<u8>, PdfError> {
+    let (data, files) = report_inputs(report);
+    render(
+        "report.typ",
+        REPORT_TEMPLATE,
+        &data,
+        files,
+        fixed_date(report),
+        &format!(
+            "delar/rapport/{}/{}",
+            report.meta.committee, report.meta.title
+        ),
+    )
+}
+
+/// What the report template reads: the data and the charts as SVG files.
+fn report_inputs(report: &Report) -> (Value, BTreeMap<String, Vec<u8>>) {
     let charts = charts::all(report);
     let placed: Vec<PlacedChart<'_>> = charts
         .iter()
@@ -156,17 +172,7 @@ pub fn report(report: &Report) -> Result<Vec<u8>, PdfError> {
         .iter()
         .map(|p| (p.path.clone(), p.chart.svg.as_bytes().to_vec()))
         .collect();
-    render(
-        "report.typ",
-        REPORT_TEMPLATE,
-        &data,
-        files,
-        fixed_date(report),
-        &format!(
-            "delar/rapport/{}/{}",
-            report.meta.committee, report.meta.title
-        ),
-    )
+    (data, files)
 }
 
 /// Renders the tjänsteskrivelse (cover memo) in the usual memo layout: sender, date and
@@ -884,8 +890,115 @@ fn glue_after(rest: &[char]) -> bool {
 }
 
 #[cfg(test)]
+#[allow(dead_code)]
+#[path = "../tests/common/mod.rs"]
+mod common_fixture;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+    use typst::layout::{Frame, FrameItem, Point};
+
+    /// Every run of text of the laid-out report: page (0-based), baseline (pt), text.
+    fn placed_texts(report: &Report) -> Vec<(usize, f64, String)> {
+        fn walk(frame: &Frame, origin: Point, page: usize, out: &mut Vec<(usize, f64, String)>) {
+            for (pos, item) in frame.items() {
+                let at = origin + *pos;
+                match item {
+                    FrameItem::Group(group) => {
+                        let shifted =
+                            Point::new(at.x + group.transform.tx, at.y + group.transform.ty);
+                        walk(&group.frame, shifted, page, out);
+                    }
+                    FrameItem::Text(text) => out.push((page, at.y.to_pt(), text.text.to_string())),
+                    _ => {}
+                }
+            }
+        }
+        let (data, mut files) = report_inputs(report);
+        let json = serde_json::to_vec(&data).unwrap_or_default();
+        files.insert(DATA_PATH.to_string(), json);
+        let world = MemoryWorld::new("report.typ", REPORT_TEMPLATE, files, fixed_date(report))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let document = match typst::compile::<PagedDocument>(&world).output {
+            Ok(document) => document,
+            Err(errors) => panic!("{}", list(&diagnostics(&world, &errors))),
+        };
+        let mut out = Vec::new();
+        for (page, p) in document.pages().iter().enumerate() {
+            walk(&p.frame, Point::zero(), page, &mut out);
+        }
+        out
+    }
+
+    /// The page and baseline of every run of text that contains `needle`, in order.
+    fn baselines(texts: &[(usize, f64, String)], needle: &str) -> Vec<(usize, f64)> {
+        let found: Vec<_> = texts
+            .iter()
+            .filter(|(_, _, t)| t.contains(needle))
+            .map(|(page, y, _)| (*page, *y))
+            .collect();
+        assert!(!found.is_empty(), "{needle:?} is not in the report");
+        found
+    }
+
+    /// A table row whose label or note wraps gets the height of its lines: the rows of a
+    /// table have a fixed one-line height only when everything in them fits on one line.
+    #[test]
+    fn wrapped_labels_and_notes_push_the_next_row_down() {
+        let mut report = common_fixture::report();
+        let long = |first: &str, last: &str| {
+            format!(
+                "{first} {} {last}",
+                "med nya accesspunkter i skolor och förskolor".repeat(3)
+            )
+        };
+        for table in &mut report.tables {
+            for row in &mut table.rows {
+                match row.key.as_str() {
+                    "wifi_bildning" => row.label = long("Förstaordet", "Slutordet"),
+                    "summa_gemensamma" => row.label = long("Summaraden", "Summaslut"),
+                    "lonerevidering" => row.note = Some(long("Noten", "Notslut")),
+                    _ => {}
+                }
+            }
+        }
+        let texts = placed_texts(&report);
+        // (first line, last line, the next row's label). The investment items are printed
+        // twice (the table, and the chart's table of figures).
+        for (first, last, next) in [
+            ("Förstaordet", "Slutordet", "Reinv trådlöst"),
+            ("Summaraden", "Summaslut", "Förstaordet"),
+            ("Noten", "Notslut", "Förändring kapitalkostnader"),
+        ] {
+            let tops = baselines(&texts, first);
+            let bottoms = baselines(&texts, last);
+            assert_eq!(tops.len(), bottoms.len(), "{first}");
+            for (top, bottom) in tops.iter().zip(&bottoms) {
+                assert_eq!(top.0, bottom.0, "{first}: one page");
+                let (page, top, bottom) = (top.0, top.1, bottom.1);
+                assert!(
+                    bottom > top + 10.0,
+                    "{first}: the text did not wrap ({top} → {bottom})"
+                );
+                // The next row: the first run of its label below this row's first line.
+                let below = baselines(&texts, next)
+                    .into_iter()
+                    .filter(|(p, y)| *p == page && *y > top)
+                    .map(|(_, y)| y)
+                    .fold(f64::INFINITY, f64::min);
+                assert!(
+                    below > bottom + 6.0 && below.is_finite(),
+                    "{first}: the next row ({below}) overlaps the wrapped text ending at {bottom}"
+                );
+            }
+        }
+        // One-line rows keep a one-line height: the rows below short labels follow at an
+        // ordinary pitch.
+        let a = baselines(&texts, "Reinv trådlöst")[0].1;
+        let b = baselines(&texts, "S:a investeringar Herrljungaspec")[0].1;
+        assert!(b - a > 6.0 && b - a < 20.0, "pitch {}", b - a);
+    }
 
     #[test]
     fn typographic_minus_and_glue() {
