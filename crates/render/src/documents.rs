@@ -43,60 +43,89 @@ pub struct DocumentError {
 }
 
 /// The documents of `formats` as (file name, bytes), sorted by name, each once.
+///
+/// The report's PDF, most of the time of a large report, is typeset on a thread of its
+/// own while the other documents are made on the caller's; the result is the same as
+/// making them one after the other (the first failure in the order of `formats` is the
+/// one reported).
 pub fn documents(
     report: &Report,
     formats: &[Format],
 ) -> Result<Vec<(String, Vec<u8>)>, DocumentError> {
-    let fail = |file: &'static str| {
-        move |e: &dyn std::fmt::Display| DocumentError {
-            file,
-            message: e.to_string(),
-        }
-    };
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for format in formats {
-        match format {
-            Format::Html => files.push((
-                "report.html".into(),
-                crate::html::report(report).into_bytes(),
-            )),
-            Format::Md => files.push((
-                "report.md".into(),
-                crate::markdown::report(report).into_bytes(),
-            )),
-            Format::Memo => {
-                files.push((
-                    "tjansteskrivelse.html".into(),
-                    crate::html::memo(report).into_bytes(),
-                ));
-                files.push((
-                    "tjansteskrivelse.md".into(),
-                    crate::markdown::memo(report).into_bytes(),
-                ));
+    let report_pdf = || crate::pdf::report(report).map_err(failed("report.pdf"));
+    let (pdf, mut files) = std::thread::scope(|scope| {
+        let pdf = formats
+            .contains(&Format::Pdf)
+            .then(|| scope.spawn(report_pdf));
+        let files = formats
+            .iter()
+            .map(|format| others(report, *format))
+            .collect::<Vec<_>>();
+        let pdf = pdf.map(|handle| {
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (pdf, files)
+    });
+    let mut pdf = pdf.map(|result| result.map(|bytes| ("report.pdf".to_string(), bytes)));
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    for (format, made) in formats.iter().zip(files.drain(..)) {
+        if *format == Format::Pdf {
+            if let Some(report_pdf) = pdf.take() {
+                out.push(report_pdf?);
             }
-            Format::Json => files.push((
-                "report.json".into(),
-                format!("{}\n", crate::json::to_string_pretty(report)).into_bytes(),
-            )),
-            Format::Pdf => {
-                files.push((
-                    "report.pdf".into(),
-                    crate::pdf::report(report).map_err(|e| fail("report.pdf")(&e))?,
-                ));
-                files.push((
-                    "tjansteskrivelse.pdf".into(),
-                    crate::pdf::memo(report).map_err(|e| fail("tjansteskrivelse.pdf")(&e))?,
-                ));
-            }
-            Format::Xlsx => files.push((
-                "report.xlsx".into(),
-                crate::xlsx::workbook(report).map_err(|e| fail("report.xlsx")(&e))?,
-            )),
         }
+        out.extend(made?);
     }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files.dedup_by(|a, b| a.0 == b.0);
-    Ok(files)
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.dedup_by(|a, b| a.0 == b.0);
+    Ok(out)
+}
+
+/// The documents of one format other than the report's PDF (made by [`documents`] on its
+/// own thread).
+fn others(report: &Report, format: Format) -> Result<Vec<(String, Vec<u8>)>, DocumentError> {
+    Ok(match format {
+        Format::Html => vec![(
+            "report.html".into(),
+            crate::html::report(report).into_bytes(),
+        )],
+        Format::Md => vec![(
+            "report.md".into(),
+            crate::markdown::report(report).into_bytes(),
+        )],
+        Format::Memo => vec![
+            (
+                "tjansteskrivelse.html".into(),
+                crate::html::memo(report).into_bytes(),
+            ),
+            (
+                "tjansteskrivelse.md".into(),
+                crate::markdown::memo(report).into_bytes(),
+            ),
+        ],
+        Format::Json => vec![(
+            "report.json".into(),
+            format!("{}\n", crate::json::to_string_pretty(report)).into_bytes(),
+        )],
+        Format::Pdf => vec![(
+            "tjansteskrivelse.pdf".into(),
+            crate::pdf::memo(report).map_err(failed("tjansteskrivelse.pdf"))?,
+        )],
+        Format::Xlsx => vec![(
+            "report.xlsx".into(),
+            crate::xlsx::workbook(report).map_err(failed("report.xlsx"))?,
+        )],
+    })
+}
+
+/// Turns a renderer's error into the error naming the file it was making.
+fn failed<E: std::fmt::Display>(file: &'static str) -> impl Fn(E) -> DocumentError {
+    move |e| DocumentError {
+        file,
+        message: e.to_string(),
+    }
 }
 
 /// The media type of a document by its file name.

@@ -17,6 +17,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::LazyLock;
 
 use delar_core::report::{
@@ -205,10 +206,11 @@ fn render(
     let json = serde_json::to_vec(data).map_err(|e| PdfError::Data(e.to_string()))?;
     files.insert(DATA_PATH.to_string(), json);
     let world = MemoryWorld::new(template_name, template, files, date)?;
+    let in_flight = InFlight::enter();
 
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let compiled = typst::compile::<PagedDocument>(&world).output;
-        let result = match compiled {
+        match compiled {
             Ok(document) => {
                 let options = pdf_options(ident, date)?;
                 typst_pdf::pdf(&document, &options).map_err(|errors| PdfError::Export {
@@ -220,12 +222,9 @@ fn render(
                 template: template_name,
                 diagnostics: diagnostics(&world, &errors),
             }),
-        };
-        // Typst memoises across compilations; a report is rendered once, so the cache is
-        // cleared to keep memory flat in a long-running process.
-        typst::comemo::evict(0);
-        result
+        }
     }));
+    drop(in_flight);
     match outcome {
         Ok(result) => result,
         Err(panic) => Err(PdfError::Internal {
@@ -236,6 +235,60 @@ fn render(
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_string()),
         }),
+    }
+}
+
+/// What happens to Typst's memoisation cache after a PDF is rendered.
+///
+/// Typst memoises layout and text shaping across compilations in one process-wide cache.
+/// A long-running process (the web application) renders a report now and then and should
+/// not keep that memory, so by default the cache is cleared when the last render in
+/// flight finishes (never while another render on another thread still uses it). Clearing
+/// takes 10–20 ms after a large report, time a one-shot command that exits right after
+/// writing its files need not spend: it sets [`CachePolicy::KeepUntilExit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CachePolicy {
+    /// Clear the cache when no render is in flight any more (the default).
+    #[default]
+    ClearWhenIdle,
+    /// Keep the cache until the process exits.
+    KeepUntilExit,
+}
+
+static KEEP_CACHE: AtomicBool = AtomicBool::new(false);
+static RENDERS_IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// Sets what happens to Typst's cache after a render, for the whole process.
+pub fn set_cache_policy(policy: CachePolicy) {
+    KEEP_CACHE.store(policy == CachePolicy::KeepUntilExit, Ordering::Relaxed);
+}
+
+/// The cache policy in force.
+pub fn cache_policy() -> CachePolicy {
+    if KEEP_CACHE.load(Ordering::Relaxed) {
+        CachePolicy::KeepUntilExit
+    } else {
+        CachePolicy::ClearWhenIdle
+    }
+}
+
+/// One render in flight; the last to leave clears the cache (unless it is kept). Dropped
+/// also when Typst panics, so a failed render never leaves the count raised.
+struct InFlight;
+
+impl InFlight {
+    fn enter() -> InFlight {
+        RENDERS_IN_FLIGHT.fetch_add(1, Ordering::AcqRel);
+        InFlight
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let last = RENDERS_IN_FLIGHT.fetch_sub(1, Ordering::AcqRel) == 1;
+        if last && cache_policy() == CachePolicy::ClearWhenIdle {
+            typst::comemo::evict(0);
+        }
     }
 }
 

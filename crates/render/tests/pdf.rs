@@ -563,3 +563,76 @@ fn every_forecast_comment_is_printed() {
         );
     }
 }
+
+#[test]
+fn documents_are_what_each_renderer_makes() {
+    use delar_render::documents::{documents, Format};
+    use delar_render::{html, json, markdown, xlsx};
+    let report = example();
+    let files = documents(report, &Format::ALL).unwrap_or_else(|e| panic!("{e}"));
+    let expected: Vec<(&str, Vec<u8>)> = vec![
+        ("report.html", html::report(report).into_bytes()),
+        (
+            "report.json",
+            format!("{}\n", json::to_string_pretty(report)).into_bytes(),
+        ),
+        ("report.md", markdown::report(report).into_bytes()),
+        ("report.pdf", report_pdf().to_vec()),
+        (
+            "report.xlsx",
+            xlsx::workbook(report).unwrap_or_else(|e| panic!("{e}")),
+        ),
+        ("tjansteskrivelse.html", html::memo(report).into_bytes()),
+        ("tjansteskrivelse.md", markdown::memo(report).into_bytes()),
+        ("tjansteskrivelse.pdf", memo_pdf().to_vec()),
+    ];
+    let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    let expected_names: Vec<&str> = expected.iter().map(|(name, _)| *name).collect();
+    assert_eq!(names, expected_names);
+    for ((name, bytes), (_, want)) in files.iter().zip(&expected) {
+        assert!(bytes == want, "{name} differs from its renderer's output");
+    }
+    // Only what is asked for, each file once.
+    let files = documents(report, &[Format::Pdf, Format::Json, Format::Pdf])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["report.json", "report.pdf", "tjansteskrivelse.pdf"]);
+    assert!(documents(report, &[]).is_ok_and(|files| files.is_empty()));
+}
+
+#[test]
+fn reports_typeset_on_several_threads_at_once_are_the_same() {
+    // Typst's cache is shared by the process and cleared when the last render in flight
+    // ends; renders that overlap must neither disturb each other nor differ.
+    let outputs: Vec<(Vec<u8>, Vec<u8>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..3)
+            .map(|_| {
+                scope.spawn(|| {
+                    (
+                        pdf::report(example()).unwrap_or_else(|e| panic!("{e}")),
+                        pdf::memo(example()).unwrap_or_else(|e| panic!("{e}")),
+                    )
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    for (report, memo) in &outputs {
+        assert!(report == report_pdf(), "a concurrent report differs");
+        assert!(memo == memo_pdf(), "a concurrent memo differs");
+    }
+}
+
+#[test]
+fn the_cache_policy_is_kept_until_changed() {
+    assert_eq!(pdf::cache_policy(), pdf::CachePolicy::ClearWhenIdle);
+    pdf::set_cache_policy(pdf::CachePolicy::KeepUntilExit);
+    assert_eq!(pdf::cache_policy(), pdf::CachePolicy::KeepUntilExit);
+    let again = pdf::memo(example()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(again == memo_pdf());
+    pdf::set_cache_policy(pdf::CachePolicy::ClearWhenIdle);
+    assert_eq!(pdf::cache_policy(), pdf::CachePolicy::ClearWhenIdle);
+}
