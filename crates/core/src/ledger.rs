@@ -11,7 +11,9 @@
 use crate::config::{accounts_contain, AccountRange, Config};
 use crate::error::LoadError;
 use crate::money::{Date, MAX_AMOUNT_ORE};
+use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// The (dimension, id) pairs of a [`Posting`], the first one inline.
@@ -230,6 +232,22 @@ fn sym_id(s: &Arc<str>) -> u64 {
 /// with its index; a key of six words took more memory than the boxed key it replaced).
 const SHORT_KEY: usize = 4;
 
+/// The 32 bits of a short summing key's hash that [`Summer`]'s index keeps.
+#[inline]
+fn short_hash(key: &[u64; SHORT_KEY]) -> u32 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    key.hash(&mut hasher);
+    (hasher.finish() >> 32) as u32
+}
+
+/// The hash the index's table works with, made from the kept 32 bits alone (so the table
+/// can grow without the keys): spread over 64 bits, the table's bucket is chosen by the
+/// low bits and its tag by the top seven.
+#[inline]
+fn table_hash(hash: u32) -> u64 {
+    u64::from(hash).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
 /// The fewest bytes a voucher row takes in a file (`#TRANS 1 {} 1` and a line end is
 /// 15; rows of real exports are 30 to 100), for [`Summer::reserve_for`].
 const BYTES_PER_ROW: u64 = 24;
@@ -241,10 +259,20 @@ const MAX_RESERVED_POSTINGS: usize = 16 << 20;
 struct Summer<'k> {
     keep: &'k KeptObjects,
     /// The summing key (account, year and month, then (dimension, object) pairs) → index
-    /// into `postings`: keys of up to one pair (the report's usual case) inline, zeros
-    /// after the pair, longer ones boxed (one allocation fewer per sum and no slice
-    /// compare: the boxed map was half of a large report's time).
-    short_groups: FxHashMap<[u64; SHORT_KEY], u32>,
+    /// into `postings`. Keys of up to one pair (the report's usual case) are looked up in
+    /// `short_index`, longer ones in the boxed map `groups` (one allocation fewer per sum
+    /// and no slice compare: the boxed map was half of a large report's time).
+    ///
+    /// `short_index` holds only (index into `postings`, the key's 32-bit hash): 8 bytes a
+    /// sum, with the keys themselves in `short_keys` beside the postings, written in
+    /// order. A map holding the keys took 40 bytes a sum in a table that grows by
+    /// doubling into fresh memory; at a million sums the kernel's zeroing of those pages
+    /// was a third of a large report's time on a virtual machine (issue 11). The stored
+    /// hash lets the table grow without reading a key, and a probe reads a key only when
+    /// its hash matches.
+    short_index: HashTable<(u32, u32)>,
+    /// The short key of each posting (zeros for a posting with a long key).
+    short_keys: Vec<[u64; SHORT_KEY]>,
     groups: FxHashMap<Box<[u64]>, u32>,
     postings: Vec<Posting>,
     accounts: FxHashMap<u64, AccountKey>,
@@ -257,7 +285,8 @@ impl<'k> Summer<'k> {
     fn new(keep: &'k KeptObjects) -> Self {
         Summer {
             keep,
-            short_groups: FxHashMap::default(),
+            short_index: HashTable::new(),
+            short_keys: Vec::new(),
             groups: FxHashMap::default(),
             postings: Vec::new(),
             accounts: FxHashMap::default(),
@@ -276,6 +305,7 @@ impl<'k> Summer<'k> {
     fn reserve_for(&mut self, bytes: u64) {
         let rows = usize::try_from(bytes / BYTES_PER_ROW).unwrap_or(usize::MAX);
         let _ = self.postings.try_reserve(rows.min(MAX_RESERVED_POSTINGS));
+        let _ = self.short_keys.try_reserve(rows.min(MAX_RESERVED_POSTINGS));
     }
 
     /// Adds one row: `objects` gives its object list in the row's order.
@@ -338,12 +368,18 @@ impl<'k> Summer<'k> {
             len += 2;
         }
         let is_short = len <= SHORT_KEY;
+        let hash = if is_short { short_hash(&short) } else { 0 };
         let found = if is_short {
-            self.short_groups.get(&short)
+            let keys = &self.short_keys;
+            self.short_index
+                .find(table_hash(hash), |&(i, h)| {
+                    h == hash && keys[i as usize] == short
+                })
+                .map(|&(i, _)| i)
         } else {
-            self.groups.get(&self.key[..])
+            self.groups.get(&self.key[..]).copied()
         };
-        if let Some(&i) = found {
+        if let Some(i) = found {
             let p = &mut self.postings[i as usize];
             p.amount += amount;
             p.rows += 1;
@@ -367,8 +403,11 @@ impl<'k> Summer<'k> {
             rows: 1,
         });
         if is_short {
-            self.short_groups.insert(short, index);
+            self.short_keys.push(short);
+            self.short_index
+                .insert_unique(table_hash(hash), (index, hash), |&(_, h)| table_hash(h));
         } else {
+            self.short_keys.push([0; SHORT_KEY]);
             self.groups
                 .insert(self.key.clone().into_boxed_slice(), index);
         }
@@ -829,6 +868,42 @@ mod tests {
         let mut capped = Summer::new(&keep);
         capped.reserve_for(u64::MAX);
         assert!(capped.postings.capacity() <= 2 * MAX_RESERVED_POSTINGS);
+    }
+
+    #[test]
+    fn sums_whose_short_hashes_collide_stay_apart() {
+        // 480 000 distinct keys: the index keeps 32 bits of each key's hash, so some keys
+        // share one (about 27 pairs expected) and only the key compare tells them apart.
+        let keep = KeptObjects::all();
+        let mut summer = Summer::new(&keep);
+        let accounts: Vec<Arc<str>> = (0..200)
+            .map(|a| Arc::from(format!("{}", 4000 + a)))
+            .collect();
+        let objects: Vec<Arc<str>> = (0..200).map(|o| Arc::from(format!("P{o}"))).collect();
+        for round in 0..2 {
+            for account in &accounts {
+                for month in 1..=12 {
+                    for object in &objects {
+                        summer.add(
+                            account,
+                            2023,
+                            month,
+                            || std::iter::once((6, object)),
+                            1 + round,
+                        );
+                    }
+                }
+            }
+        }
+        let mut hashes: Vec<u32> = summer.short_keys.iter().map(short_hash).collect();
+        assert_eq!(summer.postings.len(), 480_000);
+        assert!(summer.postings.iter().all(|p| p.rows == 2 && p.amount == 3));
+        hashes.sort_unstable();
+        let shared = hashes.windows(2).filter(|w| w[0] == w[1]).count();
+        assert!(
+            shared > 0,
+            "no two keys share a hash: the test tests nothing"
+        );
     }
 
     #[test]
