@@ -600,15 +600,19 @@ fn table_value(table: &Table) -> Value {
                     }
                 })
                 .collect();
+            let sum = row.kind != RowKind::Item;
+            let note = row.note.as_deref().map(typographic).unwrap_or_default();
             json!({
                 "label": row.label,
+                "label_em": width_em(&row.label, sum).map(em_text),
                 "kind": match row.kind {
                     RowKind::Item => "item",
                     RowKind::Subtotal => "subtotal",
                     RowKind::Total => "total",
                 },
                 "cells": cells,
-                "note": row.note.as_deref().map(typographic).unwrap_or_default(),
+                "note_em": width_em(&note, false).map(em_text),
+                "note": note,
             })
         })
         .collect();
@@ -635,6 +639,56 @@ fn table_value(table: &Table) -> Value {
         "footnotes": footnotes,
         "notes": table.notes.iter().map(|n| typographic(n)).collect::<Vec<_>>(),
     })
+}
+
+/// The width of `text` set on one line in the report's tables, in em of the font size
+/// (the bold face for sum rows), shaped as Typst shapes it: DejaVu Sans through rustybuzz,
+/// the same shaper and version as Typst's, with the template's tabular figures and
+/// Swedish language. The template gives a row whose label and note fit the height of one
+/// line without measuring them (measuring took a quarter of the largest table's layout).
+/// `None` where the width cannot be told this simply: a character outside the Latin,
+/// punctuation and symbol ranges (Typst may split the text into runs of several scripts),
+/// one the font lacks, or a line break; the template measures those.
+fn width_em(text: &str, bold: bool) -> Option<f64> {
+    static FACES: LazyLock<Option<[rustybuzz::Face<'static>; 2]>> = LazyLock::new(|| {
+        Some([
+            rustybuzz::Face::from_slice(FONT_REGULAR, 0)?,
+            rustybuzz::Face::from_slice(FONT_BOLD, 0)?,
+        ])
+    });
+    static SWEDISH: LazyLock<Option<rustybuzz::Language>> = LazyLock::new(|| "sv-SE".parse().ok());
+    let simple = |c: char| {
+        matches!(c, ' '..='~' | '\u{a0}'..='\u{24f}' | '\u{2000}'..='\u{206f}' | '\u{2212}')
+            && !matches!(c, '\u{2028}' | '\u{2029}')
+    };
+    if !text.chars().all(simple) {
+        return None;
+    }
+    let face = &FACES.as_ref()?[usize::from(bold)];
+    let mut buffer = rustybuzz::UnicodeBuffer::new();
+    buffer.push_str(text);
+    buffer.set_language(SWEDISH.clone()?);
+    buffer.set_direction(rustybuzz::Direction::LeftToRight);
+    buffer.guess_segment_properties();
+    buffer.set_flags(rustybuzz::BufferFlags::REMOVE_DEFAULT_IGNORABLES);
+    let tabular = rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"tnum"), 1, ..);
+    let shaped = rustybuzz::shape(face, &[tabular], buffer);
+    if shaped.glyph_infos().iter().any(|g| g.glyph_id == 0) {
+        return None;
+    }
+    let units: i64 = shaped
+        .glyph_positions()
+        .iter()
+        .map(|p| i64::from(p.x_advance))
+        .sum();
+    Some(units as f64 / f64::from(face.units_per_em()))
+}
+
+/// A width in em for the template, as text: the data's numbers reach Typst as maps (serde
+/// JSON's arbitrary precision is on in the workspace), so the template reads `float(…)`.
+/// Rounded up at a millionth of an em, so the template never finds a row narrower than it is.
+fn em_text(em: f64) -> String {
+    format!("{:.6}", (em * 1e6).ceil() / 1e6)
 }
 
 fn goal_value(goal: &Goal) -> Value {
@@ -943,7 +997,6 @@ fn glue_after(rest: &[char]) -> bool {
 }
 
 #[cfg(test)]
-#[allow(dead_code)]
 #[path = "../tests/common/mod.rs"]
 mod common_fixture;
 
@@ -952,9 +1005,13 @@ mod tests {
     use super::*;
     use typst::layout::{Frame, FrameItem, Point};
 
-    /// Every run of text of the laid-out report: page (0-based), baseline (pt), text.
-    fn placed_texts(report: &Report) -> Vec<(usize, f64, String)> {
-        fn walk(frame: &Frame, origin: Point, page: usize, out: &mut Vec<(usize, f64, String)>) {
+    /// A run of text of the laid-out report: page (0-based), baseline (pt), text, and
+    /// its width and font size (pt).
+    type Placed = (usize, f64, String, f64, f64);
+
+    /// Every run of text of the laid-out report.
+    fn placed_texts(report: &Report) -> Vec<Placed> {
+        fn walk(frame: &Frame, origin: Point, page: usize, out: &mut Vec<Placed>) {
             for (pos, item) in frame.items() {
                 let at = origin + *pos;
                 match item {
@@ -963,7 +1020,13 @@ mod tests {
                             Point::new(at.x + group.transform.tx, at.y + group.transform.ty);
                         walk(&group.frame, shifted, page, out);
                     }
-                    FrameItem::Text(text) => out.push((page, at.y.to_pt(), text.text.to_string())),
+                    FrameItem::Text(text) => out.push((
+                        page,
+                        at.y.to_pt(),
+                        text.text.to_string(),
+                        text.width().to_pt(),
+                        text.size.to_pt(),
+                    )),
                     _ => {}
                 }
             }
@@ -985,14 +1048,70 @@ mod tests {
     }
 
     /// The page and baseline of every run of text that contains `needle`, in order.
-    fn baselines(texts: &[(usize, f64, String)], needle: &str) -> Vec<(usize, f64)> {
+    fn baselines(texts: &[Placed], needle: &str) -> Vec<(usize, f64)> {
         let found: Vec<_> = texts
             .iter()
-            .filter(|(_, _, t)| t.contains(needle))
-            .map(|(page, y, _)| (*page, *y))
+            .filter(|(_, _, t, _, _)| t.contains(needle))
+            .map(|(page, y, _, _, _)| (*page, *y))
             .collect();
         assert!(!found.is_empty(), "{needle:?} is not in the report");
         found
+    }
+
+    /// The widths the program gives the template (`label_em`, `note_em`) are those Typst
+    /// sets the texts in: regular and bold, kerning, ligatures, tabular figures, Swedish
+    /// letters, typographic minus and no-break spaces.
+    #[test]
+    fn label_widths_are_those_typst_sets() {
+        let mut report = common_fixture::report();
+        let items = [
+            "AVTAL Wa To Yo fi fl ffl «Åäö» 1 234 567",
+            "Lönerevidering 2023 \u{2212}12,5\u{a0}% (\u{201c}avtal\u{201d}) \u{2013} tkr",
+            "Reinv trådlöst nätverk Hlj",
+        ];
+        let sums = ["S:a Vårgårdaspec 1111 0000", "Totalt WAVE fi"];
+        let mut next_item = items.iter();
+        let mut next_sum = sums.iter();
+        for row in &mut report
+            .tables
+            .iter_mut()
+            .find(|t| t.id == "investeringar")
+            .into_iter()
+            .flat_map(|t| t.rows.iter_mut())
+        {
+            let label = if row.kind == RowKind::Item {
+                next_item.next()
+            } else {
+                next_sum.next()
+            };
+            if let Some(label) = label {
+                row.label = label.to_string();
+            }
+        }
+        assert!(
+            next_item.next().is_none() && next_sum.next().is_none(),
+            "every label placed"
+        );
+        let texts = placed_texts(&report);
+        for (label, bold) in items
+            .iter()
+            .map(|l| (l, false))
+            .chain(sums.iter().map(|l| (l, true)))
+        {
+            let em = width_em(label, bold).unwrap_or_else(|| panic!("{label}: no width"));
+            let runs: Vec<_> = texts.iter().filter(|t| t.2 == *label).collect();
+            assert!(!runs.is_empty(), "{label:?} is not set on one line");
+            for (_, _, _, width, size) in runs {
+                assert!(
+                    (em * size - width).abs() < 0.001,
+                    "{label:?}: {} pt against Typst's {width} pt",
+                    em * size
+                );
+            }
+        }
+        assert_eq!(width_em("", false), Some(0.0));
+        assert_eq!(width_em("rad ett\nrad två", false), None);
+        assert_eq!(width_em("漢字", false), None);
     }
 
     /// A table row whose label or note wraps gets the height of its lines: the rows of a
