@@ -53,14 +53,11 @@ pub fn documents(
     formats: &[Format],
 ) -> Result<Vec<(String, Vec<u8>)>, DocumentError> {
     let report_pdf = || crate::pdf::report(report).map_err(failed("report.pdf"));
-    let (pdf, mut files) = std::thread::scope(|scope| {
+    let (mut pdf, files) = std::thread::scope(|scope| {
         let pdf = formats
             .contains(&Format::Pdf)
             .then(|| scope.spawn(report_pdf));
-        let files = formats
-            .iter()
-            .map(|format| others(report, *format))
-            .collect::<Vec<_>>();
+        let files: Vec<_> = formats.iter().map(|f| others(report, *f)).collect();
         let pdf = pdf.map(|handle| {
             handle
                 .join()
@@ -68,12 +65,11 @@ pub fn documents(
         });
         (pdf, files)
     });
-    let mut pdf = pdf.map(|result| result.map(|bytes| ("report.pdf".to_string(), bytes)));
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
-    for (format, made) in formats.iter().zip(files.drain(..)) {
+    for (format, made) in formats.iter().zip(files) {
         if *format == Format::Pdf {
-            if let Some(report_pdf) = pdf.take() {
-                out.push(report_pdf?);
+            if let Some(bytes) = pdf.take() {
+                out.push(("report.pdf".to_string(), bytes?));
             }
         }
         out.extend(made?);

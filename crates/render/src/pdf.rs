@@ -604,14 +604,16 @@ fn table_value(table: &Table) -> Value {
             let note = row.note.as_deref().map(typographic).unwrap_or_default();
             json!({
                 "label": row.label,
-                "label_em": width_em(&row.label, sum).map(em_text),
+                // As text: the data's numbers would reach Typst as maps (serde_json's
+                // arbitrary precision is on in the workspace); the template reads `int(…)`.
+                "label_units": width_units(&row.label, sum).map(|u| u.to_string()),
                 "kind": match row.kind {
                     RowKind::Item => "item",
                     RowKind::Subtotal => "subtotal",
                     RowKind::Total => "total",
                 },
                 "cells": cells,
-                "note_em": width_em(&note, false).map(em_text),
+                "note_units": width_units(&note, false).map(|u| u.to_string()),
                 "note": note,
             })
         })
@@ -636,26 +638,22 @@ fn table_value(table: &Table) -> Value {
         "columns": table.columns.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(),
         "note_column": if with_notes { Value::from(common::note_column(table)) } else { Value::Null },
         "rows": rows,
+        "units_per_em": units_per_em().to_string(),
         "footnotes": footnotes,
         "notes": table.notes.iter().map(|n| typographic(n)).collect::<Vec<_>>(),
     })
 }
 
-/// The width of `text` set on one line in the report's tables, in em of the font size
-/// (the bold face for sum rows), shaped as Typst shapes it: DejaVu Sans through rustybuzz,
-/// the same shaper and version as Typst's, with the template's tabular figures and
-/// Swedish language. The template gives a row whose label and note fit the height of one
-/// line without measuring them (measuring took a quarter of the largest table's layout).
-/// `None` where the width cannot be told this simply: a character outside the Latin,
-/// punctuation and symbol ranges (Typst may split the text into runs of several scripts),
-/// one the font lacks, or a line break; the template measures those.
-fn width_em(text: &str, bold: bool) -> Option<f64> {
-    static FACES: LazyLock<Option<[rustybuzz::Face<'static>; 2]>> = LazyLock::new(|| {
-        Some([
-            rustybuzz::Face::from_slice(FONT_REGULAR, 0)?,
-            rustybuzz::Face::from_slice(FONT_BOLD, 0)?,
-        ])
-    });
+/// The width of `text` set on one line in the report's tables, in font units of DejaVu
+/// Sans (the bold face for sum rows; [`units_per_em`] to the em), shaped as Typst shapes
+/// it: the embedded faces through rustybuzz (Typst's shaper, same version), with the
+/// template's tabular figures and Swedish language. The template gives a row whose label
+/// and note fit the height of one line without measuring them (measuring took a quarter of
+/// the largest table's layout). `None` where the width cannot be told this simply: a
+/// character outside the Latin, punctuation and symbol ranges (Typst may split the text
+/// into runs of several scripts), one the font lacks, or a line break; the template
+/// measures those.
+fn width_units(text: &str, bold: bool) -> Option<i64> {
     static SWEDISH: LazyLock<Option<rustybuzz::Language>> = LazyLock::new(|| "sv-SE".parse().ok());
     let simple = |c: char| {
         matches!(c, ' '..='~' | '\u{a0}'..='\u{24f}' | '\u{2000}'..='\u{206f}' | '\u{2212}')
@@ -664,7 +662,7 @@ fn width_em(text: &str, bold: bool) -> Option<f64> {
     if !text.chars().all(simple) {
         return None;
     }
-    let face = &FACES.as_ref()?[usize::from(bold)];
+    let face = face(bold)?;
     let mut buffer = rustybuzz::UnicodeBuffer::new();
     buffer.push_str(text);
     buffer.set_language(SWEDISH.clone()?);
@@ -676,19 +674,30 @@ fn width_em(text: &str, bold: bool) -> Option<f64> {
     if shaped.glyph_infos().iter().any(|g| g.glyph_id == 0) {
         return None;
     }
-    let units: i64 = shaped
-        .glyph_positions()
-        .iter()
-        .map(|p| i64::from(p.x_advance))
-        .sum();
-    Some(units as f64 / f64::from(face.units_per_em()))
+    Some(
+        shaped
+            .glyph_positions()
+            .iter()
+            .map(|p| i64::from(p.x_advance))
+            .sum(),
+    )
 }
 
-/// A width in em for the template, as text: the data's numbers reach Typst as maps (serde
-/// JSON's arbitrary precision is on in the workspace), so the template reads `float(…)`.
-/// Rounded up at a millionth of an em, so the template never finds a row narrower than it is.
-fn em_text(em: f64) -> String {
-    format!("{:.6}", (em * 1e6).ceil() / 1e6)
+/// The embedded face the tables are set in, for shaping: regular, or bold for sum rows.
+/// (Typst's parsed [`Font`]s do not lend their rustybuzz face.)
+fn face(bold: bool) -> Option<&'static rustybuzz::Face<'static>> {
+    static FACES: LazyLock<Option<[rustybuzz::Face<'static>; 2]>> = LazyLock::new(|| {
+        Some([
+            rustybuzz::Face::from_slice(FONT_REGULAR, 0)?,
+            rustybuzz::Face::from_slice(FONT_BOLD, 0)?,
+        ])
+    });
+    FACES.as_ref().map(|faces| &faces[usize::from(bold)])
+}
+
+/// The font units to the em of the tables' face, for [`width_units`].
+fn units_per_em() -> i64 {
+    face(false).map_or(1000, |f| i64::from(f.units_per_em()))
 }
 
 fn goal_value(goal: &Goal) -> Value {
@@ -1058,7 +1067,7 @@ mod tests {
         found
     }
 
-    /// The widths the program gives the template (`label_em`, `note_em`) are those Typst
+    /// The widths the program gives the template (`label_units`, `note_units`) are those Typst
     /// sets the texts in: regular and bold, kerning, ligatures, tabular figures, Swedish
     /// letters, typographic minus and no-break spaces.
     #[test]
@@ -1098,7 +1107,8 @@ mod tests {
             .map(|l| (l, false))
             .chain(sums.iter().map(|l| (l, true)))
         {
-            let em = width_em(label, bold).unwrap_or_else(|| panic!("{label}: no width"));
+            let units = width_units(label, bold).unwrap_or_else(|| panic!("{label}: no width"));
+            let em = units as f64 / units_per_em() as f64;
             let runs: Vec<_> = texts.iter().filter(|t| t.2 == *label).collect();
             assert!(!runs.is_empty(), "{label:?} is not set on one line");
             for (_, _, _, width, size) in runs {
@@ -1109,9 +1119,9 @@ mod tests {
                 );
             }
         }
-        assert_eq!(width_em("", false), Some(0.0));
-        assert_eq!(width_em("rad ett\nrad två", false), None);
-        assert_eq!(width_em("漢字", false), None);
+        assert_eq!(width_units("", false), Some(0));
+        assert_eq!(width_units("rad ett\nrad två", false), None);
+        assert_eq!(width_units("漢字", false), None);
     }
 
     /// A table row whose label or note wraps gets the height of its lines: the rows of a
