@@ -1,6 +1,7 @@
 //! Development aid: times the whole-buffer and streaming readers on a file
-//! (`sie_time FILE [whole|stream|general] [RUNS]`; `general` is the whole-buffer reader
-//! without its hot path).
+//! (`sie_time FILE [whole|stream|general|check] [RUNS]`; `general` is the whole-buffer
+//! reader without its hot path; `check` is what `delar sie check` reads, on one thread:
+//! the streaming whole-buffer reader without texts, and prints the median of the runs).
 fn main() {
     let mut args = std::env::args().skip(1);
     let p = args.next().unwrap_or_default();
@@ -19,6 +20,25 @@ fn main() {
             bytes.len() as f64 / el.as_secs_f64() / 1e6,
         );
     };
+    if mode == "check" {
+        let options = options.clone().without_texts();
+        let mut times = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let t = std::time::Instant::now();
+            let mut rows = 0usize;
+            let parsed = delar_sie::parse_each(&bytes, &options, |_, v| rows += v.row_count());
+            times.push(t.elapsed());
+            assert!(rows > 0 || parsed.file.row_count() == 0);
+        }
+        times.sort();
+        let median = times[times.len() / 2];
+        println!(
+            "check (one thread): median {median:?} min {:?} {:.0} MB/s (median) of {runs} runs",
+            times[0],
+            bytes.len() as f64 / median.as_secs_f64() / 1e6,
+        );
+        return;
+    }
     for _ in 0..runs {
         if mode == "general" {
             time("general", &|| {
