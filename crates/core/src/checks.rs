@@ -105,7 +105,7 @@ pub fn run_checks(pkg: &Package, comp: &Computed) -> Vec<Check> {
             .postings
             .iter()
             .filter(|p| p.year == year && (1..=config.through_month).contains(&p.month))
-            .map(|p| p.rows)
+            .map(|p| u64::from(p.rows))
             .sum();
         let rar = ledger
             .fiscal_year

@@ -13,11 +13,59 @@ use crate::error::LoadError;
 use crate::money::{Date, MAX_AMOUNT_ORE};
 use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-/// The (dimension, id) pairs of a [`Posting`], the first one inline.
+/// The (dimension, id) pairs of an object list, the first one inline.
 pub type Objects = smallvec::SmallVec<[(u32, Arc<str>); 1]>;
+
+/// The kept objects of a [`Posting`]: one list, shared by every posting of a ledger with
+/// the same objects, so that a posting holds a pointer (a posting is 32 bytes; the
+/// postings of a large ledger are most of its memory, issue 11). Compares by content.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PostingObjects(Option<Arc<Objects>>);
+
+impl PostingObjects {
+    /// The (dimension, id) pairs, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, (u32, Arc<str>)> {
+        self.as_slice().iter()
+    }
+
+    /// The pairs as a slice.
+    pub fn as_slice(&self) -> &[(u32, Arc<str>)] {
+        self.0.as_deref().map_or(&[], |o| o.as_slice())
+    }
+
+    /// Number of pairs.
+    pub fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    /// No objects.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The same shared list (not only equal pairs).
+    fn same(&self, other: &PostingObjects) -> bool {
+        match (&self.0, &other.0) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl From<Objects> for PostingObjects {
+    fn from(objects: Objects) -> Self {
+        PostingObjects((!objects.is_empty()).then(|| Arc::new(objects)))
+    }
+}
+
+impl FromIterator<(u32, Arc<str>)> for PostingObjects {
+    fn from_iter<I: IntoIterator<Item = (u32, Arc<str>)>>(iter: I) -> Self {
+        iter.into_iter().collect::<Objects>().into()
+    }
+}
 
 /// The amount of the ledger on one account in a month with one combination of the objects
 /// the report uses: the sum of every ledger row (or `#PSALDO` record) with these.
@@ -29,16 +77,17 @@ pub struct Posting {
     pub year: i32,
     /// Month 1..=12.
     pub month: u32,
+    /// How many ledger rows (or `#PSALDO` records) are summed in it; at least 1. It counts
+    /// up to `u32::MAX` and stays there (a file with four billion rows on one posting
+    /// would be hundreds of GB); the amount is always the whole sum.
+    pub rows: u32,
     /// Objects as (dimension, id), in the order of the first row's list; only those
     /// [`KeptObjects`] keeps (for each kept dimension the first pair of a row that gives
     /// it, so [`Posting::object`] answers as the row would). Ids are shared with the SIE
-    /// reader's interned text. One pair is held inline (the usual posting keeps only the
-    /// scope object), so most postings need no allocation of their own.
-    pub objects: Objects,
+    /// reader's interned text.
+    pub objects: PostingObjects,
     /// Amount in öre (debit positive, credit negative): the sum of its rows.
     pub amount: i64,
-    /// How many ledger rows (or `#PSALDO` records) are summed in it; at least 1.
-    pub rows: u64,
 }
 
 impl Posting {
@@ -50,6 +99,10 @@ impl Posting {
             .map(|(_, id)| &**id)
     }
 }
+
+// A posting's size is what a large ledger's memory grows by (see [`Summer`]).
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Posting>() == 32);
 
 /// Which objects of the ledger's rows the postings keep: the dimensions the report reads
 /// (the scope dimension, the allocation dimension, the project dimension on the investment
@@ -194,7 +247,7 @@ impl Ledger {
     /// The number of ledger rows (or `#PSALDO` records) with a numeric account that the
     /// postings sum.
     pub fn row_count(&self) -> u64 {
-        self.postings.iter().map(|p| p.rows).sum()
+        self.postings.iter().map(|p| u64::from(p.rows)).sum()
     }
 }
 
@@ -227,17 +280,18 @@ fn sym_id(s: &Arc<str>) -> u64 {
     Arc::as_ptr(s).cast::<u8>() as usize as u64
 }
 
-/// The words of a summing key with up to one (dimension, object) pair: the usual key of a
-/// report whose scope and allocation share a dimension (four words, 40 bytes a map entry
-/// with its index; a key of six words took more memory than the boxed key it replaced).
-const SHORT_KEY: usize = 4;
-
-/// The 32 bits of a short summing key's hash that [`Summer`]'s index keeps.
+/// The 32-bit hash of a posting's key (account number, year, month, kept object list)
+/// that [`Summer`]'s index keeps: a folded 64×64-bit multiply of the key's words (as
+/// foldhash mixes), so every bit of each part reaches the kept bits. (`FxHasher` over the
+/// same words left the account six of the 32 bits: postings of many accounts shared a
+/// hash, and each probe compared them one by one.)
 #[inline]
-fn short_hash(key: &[u64; SHORT_KEY]) -> u32 {
-    let mut hasher = rustc_hash::FxHasher::default();
-    key.hash(&mut hasher);
-    (hasher.finish() >> 32) as u32
+fn key_hash(account: u32, year: i32, month: u32, list: u32) -> u32 {
+    let a = (u64::from(account) << 32 | u64::from(list)) ^ 0x243F_6A88_85A3_08D3;
+    let b = (u64::from(year as u32) << 8 | u64::from(month)) ^ 0x1319_8A2E_0370_7344;
+    let m = u128::from(a) * u128::from(b);
+    let folded = (m as u64) ^ ((m >> 64) as u64);
+    (folded >> 32) as u32 ^ folded as u32
 }
 
 /// The hash the index's table works with, made from the kept 32 bits alone (so the table
@@ -252,29 +306,30 @@ fn table_hash(hash: u32) -> u64 {
 /// 15; rows of real exports are 30 to 100), for [`Summer::reserve_for`].
 const BYTES_PER_ROW: u64 = 24;
 
-/// At most this many postings are reserved ahead (1 GiB of address space).
+/// At most this many postings are reserved ahead (512 MiB of address space).
 const MAX_RESERVED_POSTINGS: usize = 16 << 20;
 
 /// Sums rows into postings per account, year, month and kept objects.
+///
+/// What a row costs is what it touches: in a municipal ledger most rows give a posting of
+/// their own (two thirds of them in the generated Raindance year), so the postings and
+/// the index are written into fresh memory at the pace of the rows, and on a virtual
+/// machine the kernel's (and the host's) work for fresh pages was a fifth of a large
+/// report's time (perf, issue 11). So a posting is 32 bytes with its objects as one
+/// pointer to a list shared by every posting with the same objects ([`PostingObjects`]),
+/// the index holds 8 bytes a posting, and the key is the posting itself: no copy of it.
 struct Summer<'k> {
     keep: &'k KeptObjects,
-    /// The summing key (account, year and month, then (dimension, object) pairs) → index
-    /// into `postings`. Keys of up to one pair (the report's usual case) are looked up in
-    /// `short_index`, longer ones in the boxed map `groups` (one allocation fewer per sum
-    /// and no slice compare: the boxed map was half of a large report's time).
-    ///
-    /// `short_index` holds only (index into `postings`, the key's 32-bit hash): 8 bytes a
-    /// sum, with the keys themselves in `short_keys` beside the postings, written in
-    /// order. A map holding the keys took 40 bytes a sum in a table that grows by
-    /// doubling into fresh memory; at a million sums the kernel's zeroing of those pages
-    /// was a third of a large report's time on a virtual machine (issue 11). The stored
-    /// hash lets the table grow without reading a key, and a probe reads a key only when
-    /// its hash matches.
-    short_index: HashTable<(u32, u32)>,
-    /// The short key of each posting (zeros for a posting with a long key).
-    short_keys: Vec<[u64; SHORT_KEY]>,
-    groups: FxHashMap<Box<[u64]>, u32>,
+    /// (posting index, [`key_hash`]) per posting: a probe reads a posting only when its
+    /// hash matches.
+    index: HashTable<(u32, u32)>,
     postings: Vec<Posting>,
+    /// The kept object lists; id 0 is the empty list.
+    lists: Vec<PostingObjects>,
+    /// List ids of the lists of one (dimension, object) pair, the usual kept list.
+    one_pair: FxHashMap<(u32, u64), u32>,
+    /// List ids of longer lists, by their (dimension, object) words.
+    longer: FxHashMap<Box<[u64]>, u32>,
     accounts: FxHashMap<u64, AccountKey>,
     non_numeric: Vec<(String, i64)>,
     key: Vec<u64>,
@@ -285,10 +340,11 @@ impl<'k> Summer<'k> {
     fn new(keep: &'k KeptObjects) -> Self {
         Summer {
             keep,
-            short_index: HashTable::new(),
-            short_keys: Vec::new(),
-            groups: FxHashMap::default(),
+            index: HashTable::new(),
             postings: Vec::new(),
+            lists: vec![PostingObjects::default()],
+            one_pair: FxHashMap::default(),
+            longer: FxHashMap::default(),
             accounts: FxHashMap::default(),
             non_numeric: Vec::new(),
             key: Vec::with_capacity(16),
@@ -305,7 +361,6 @@ impl<'k> Summer<'k> {
     fn reserve_for(&mut self, bytes: u64) {
         let rows = usize::try_from(bytes / BYTES_PER_ROW).unwrap_or(usize::MAX);
         let _ = self.postings.try_reserve(rows.min(MAX_RESERVED_POSTINGS));
-        let _ = self.short_keys.try_reserve(rows.min(MAX_RESERVED_POSTINGS));
     }
 
     /// Adds one row: `objects` gives its object list in the row's order.
@@ -338,13 +393,11 @@ impl<'k> Summer<'k> {
             return;
         };
         let number = *number;
-        // The key is written in place when it has at most one (dimension, object) pair
-        // (the report's usual case); a longer one goes to `key` and the boxed map.
-        let mut short = [0u64; SHORT_KEY];
-        short[0] = account_id;
-        short[1] = (u64::from(year as u32) << 32) | u64::from(month);
-        let mut len = 2;
+        // The kept pairs: the first of each kept dimension, in the row's order. One pair
+        // (the usual case) is looked up by itself; longer lists by their words in `key`.
         picked.clear();
+        key.clear();
+        let mut first = (0u32, 0u64);
         for (k, (dim, id)) in objects().enumerate() {
             let kept = match dims {
                 None => true,
@@ -353,38 +406,63 @@ impl<'k> Summer<'k> {
             if !kept {
                 continue;
             }
-            picked.push((dim, k));
-            if len < SHORT_KEY {
-                short[len] = u64::from(dim);
-                short[len + 1] = sym_id(id);
-            } else {
-                if len == SHORT_KEY {
-                    key.clear();
-                    key.extend_from_slice(&short);
-                }
-                key.push(u64::from(dim));
-                key.push(sym_id(id));
+            if picked.is_empty() {
+                first = (dim, sym_id(id));
             }
-            len += 2;
+            picked.push((dim, k));
+            key.push(u64::from(dim));
+            key.push(sym_id(id));
         }
-        let is_short = len <= SHORT_KEY;
-        let hash = if is_short { short_hash(&short) } else { 0 };
-        let found = if is_short {
-            let keys = &self.short_keys;
-            self.short_index
-                .find(table_hash(hash), |&(i, h)| {
-                    h == hash && keys[i as usize] == short
-                })
-                .map(|&(i, _)| i)
-        } else {
-            self.groups.get(&self.key[..]).copied()
+        let list = match picked.len() {
+            0 => Some(0),
+            1 => self.one_pair.get(&first).copied(),
+            _ => self.longer.get(&key[..]).copied(),
         };
+        let list = match list {
+            Some(list) => list,
+            None => self.new_list(&objects),
+        };
+        let hash = key_hash(number, year, month, list);
+        let (postings, objects) = (&self.postings, &self.lists[list as usize]);
+        let found = self
+            .index
+            .find(table_hash(hash), |&(i, h)| {
+                h == hash && {
+                    let p = &postings[i as usize];
+                    p.account == number
+                        && p.month == month
+                        && p.year == year
+                        && p.objects.same(objects)
+                }
+            })
+            .map(|&(i, _)| i);
         if let Some(i) = found {
             let p = &mut self.postings[i as usize];
             p.amount += amount;
-            p.rows += 1;
+            p.rows = p.rows.saturating_add(1);
             return;
         }
+        let index = u32::try_from(self.postings.len()).unwrap_or(u32::MAX);
+        self.postings.push(Posting {
+            account: number,
+            year,
+            month,
+            rows: 1,
+            objects: self.lists[list as usize].clone(),
+            amount,
+        });
+        self.index
+            .insert_unique(table_hash(hash), (index, hash), |&(_, h)| table_hash(h));
+    }
+
+    /// Makes the kept list of the row whose pairs `picked` names (their places in
+    /// `objects`) and words `key` hold; returns its id.
+    #[cold]
+    #[inline(never)]
+    fn new_list<'a, I: Iterator<Item = (u32, &'a Arc<str>)>>(
+        &mut self,
+        objects: &impl Fn() -> I,
+    ) -> u32 {
         let mut kept = Objects::with_capacity(self.picked.len());
         let mut picked = self.picked.iter().peekable();
         for (k, (dim, id)) in objects().enumerate() {
@@ -393,24 +471,14 @@ impl<'k> Summer<'k> {
                 kept.push((dim, id.clone()));
             }
         }
-        let index = u32::try_from(self.postings.len()).unwrap_or(u32::MAX);
-        self.postings.push(Posting {
-            account: number,
-            year,
-            month,
-            objects: kept,
-            amount,
-            rows: 1,
-        });
-        if is_short {
-            self.short_keys.push(short);
-            self.short_index
-                .insert_unique(table_hash(hash), (index, hash), |&(_, h)| table_hash(h));
+        let id = u32::try_from(self.lists.len()).unwrap_or(u32::MAX);
+        self.lists.push(kept.into());
+        if self.picked.len() == 1 {
+            self.one_pair.insert((self.key[0] as u32, self.key[1]), id);
         } else {
-            self.short_keys.push([0; SHORT_KEY]);
-            self.groups
-                .insert(self.key.clone().into_boxed_slice(), index);
+            self.longer.insert(self.key.clone().into_boxed_slice(), id);
         }
+        id
     }
 }
 
@@ -789,7 +857,7 @@ mod tests {
                 .entry((p.account, p.year, p.month, key(p.account, &obj)))
                 .or_default();
             e.0 += p.amount;
-            e.1 += p.rows;
+            e.1 += u64::from(p.rows);
         }
         out
     }
@@ -871,7 +939,7 @@ mod tests {
     }
 
     #[test]
-    fn sums_whose_short_hashes_collide_stay_apart() {
+    fn sums_whose_hashes_collide_stay_apart() {
         // 480 000 distinct keys: the index keeps 32 bits of each key's hash, so some keys
         // share one (about 27 pairs expected) and only the key compare tells them apart.
         let keep = KeptObjects::all();
@@ -895,7 +963,15 @@ mod tests {
                 }
             }
         }
-        let mut hashes: Vec<u32> = summer.short_keys.iter().map(short_hash).collect();
+        let list = |p: &Posting| {
+            let id = summer.lists.iter().position(|l| l.same(&p.objects));
+            u32::try_from(id.expect("a posting's list is the summer's")).unwrap()
+        };
+        let mut hashes: Vec<u32> = summer
+            .postings
+            .iter()
+            .map(|p| key_hash(p.account, p.year, p.month, list(p)))
+            .collect();
         assert_eq!(summer.postings.len(), 480_000);
         assert!(summer.postings.iter().all(|p| p.rows == 2 && p.amount == 3));
         hashes.sort_unstable();
@@ -903,6 +979,32 @@ mod tests {
         assert!(
             shared > 0,
             "no two keys share a hash: the test tests nothing"
+        );
+    }
+
+    #[test]
+    fn key_hashes_spread_every_part_of_the_key() {
+        // A municipal ledger's keys: 460 accounts, two years of months, 100 object lists.
+        // A hash that loses bits of one part makes keys share hashes by the thousand, and
+        // the summing compares them one by one (issue 11: 170 ns a row); 1.1 million keys
+        // in 32 bits share about 140 by chance.
+        let mut hashes = Vec::new();
+        for account in 3000..3460 {
+            for year in [2022, 2023] {
+                for month in 1..=12 {
+                    for list in 0..100 {
+                        hashes.push(key_hash(account, year, month, list));
+                    }
+                }
+            }
+        }
+        let n = hashes.len();
+        hashes.sort_unstable();
+        hashes.dedup();
+        assert!(
+            n - hashes.len() < 1_000,
+            "{} of {n} keys share a hash",
+            n - hashes.len()
         );
     }
 
