@@ -326,10 +326,8 @@ struct Summer<'k> {
     postings: Vec<Posting>,
     /// The kept object lists; id 0 is the empty list.
     lists: Vec<PostingObjects>,
-    /// List ids of the lists of one (dimension, object) pair, the usual kept list.
-    one_pair: FxHashMap<(u32, u64), u32>,
-    /// List ids of longer lists, by their (dimension, object) words.
-    longer: FxHashMap<Box<[u64]>, u32>,
+    /// The id of each list (after the empty one) by its (dimension, object) words.
+    list_ids: FxHashMap<Box<[u64]>, u32>,
     accounts: FxHashMap<u64, AccountKey>,
     non_numeric: Vec<(String, i64)>,
     key: Vec<u64>,
@@ -343,8 +341,7 @@ impl<'k> Summer<'k> {
             index: HashTable::new(),
             postings: Vec::new(),
             lists: vec![PostingObjects::default()],
-            one_pair: FxHashMap::default(),
-            longer: FxHashMap::default(),
+            list_ids: FxHashMap::default(),
             accounts: FxHashMap::default(),
             non_numeric: Vec::new(),
             key: Vec::with_capacity(16),
@@ -393,11 +390,9 @@ impl<'k> Summer<'k> {
             return;
         };
         let number = *number;
-        // The kept pairs: the first of each kept dimension, in the row's order. One pair
-        // (the usual case) is looked up by itself; longer lists by their words in `key`.
+        // The kept pairs: the first of each kept dimension, in the row's order.
         picked.clear();
         key.clear();
-        let mut first = (0u32, 0u64);
         for (k, (dim, id)) in objects().enumerate() {
             let kept = match dims {
                 None => true,
@@ -406,21 +401,17 @@ impl<'k> Summer<'k> {
             if !kept {
                 continue;
             }
-            if picked.is_empty() {
-                first = (dim, sym_id(id));
-            }
             picked.push((dim, k));
             key.push(u64::from(dim));
             key.push(sym_id(id));
         }
-        let list = match picked.len() {
-            0 => Some(0),
-            1 => self.one_pair.get(&first).copied(),
-            _ => self.longer.get(&key[..]).copied(),
-        };
-        let list = match list {
-            Some(list) => list,
-            None => self.new_list(&objects),
+        let list = if key.is_empty() {
+            0
+        } else {
+            match self.list_ids.get(&key[..]) {
+                Some(&list) => list,
+                None => self.new_list(&objects),
+            }
         };
         let hash = key_hash(number, year, month, list);
         let (postings, objects) = (&self.postings, &self.lists[list as usize]);
@@ -473,11 +464,8 @@ impl<'k> Summer<'k> {
         }
         let id = u32::try_from(self.lists.len()).unwrap_or(u32::MAX);
         self.lists.push(kept.into());
-        if self.picked.len() == 1 {
-            self.one_pair.insert((self.key[0] as u32, self.key[1]), id);
-        } else {
-            self.longer.insert(self.key.clone().into_boxed_slice(), id);
-        }
+        self.list_ids
+            .insert(self.key.clone().into_boxed_slice(), id);
         id
     }
 }
