@@ -213,6 +213,14 @@ pub fn parse_each_parallel<A: Send>(
     )
 }
 
+/// How many ranges [`parse_each_parallel`] cuts `bytes` into (1 when it reads them on the
+/// calling thread); when every range's result is merged, it returns that many
+/// accumulators. For tests of the parallel reader.
+#[doc(hidden)]
+pub fn parallel_ranges(bytes: &[u8], parallel: Parallel) -> usize {
+    parser::parallel::range_count(bytes, parallel.threads, parallel.min_bytes)
+}
+
 /// [`parse`] with every line read by the parser's general record reader, without the hot
 /// path that reads the usual voucher rows and `#VER` lines. It gives the same result as
 /// [`parse`], only slower: it exists so that fuzzing and tests can check exactly that.

@@ -281,10 +281,7 @@ impl Core {
             }
             *seen = true;
         }
-        let info = &mut self.info[id as usize];
-        if info.first_use.0 == 0 {
-            info.first_use = (self.line_no, start as u32 + 1);
-        }
+        self.note_first_use(id, start as u32 + 1);
         id
     }
 

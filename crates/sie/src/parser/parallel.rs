@@ -1,27 +1,34 @@
 //! The parallel reader: one buffer read on several threads with the result of the
 //! whole-buffer reader.
 //!
-//! The records before the first `#VER` line (identification, chart, balances) are read
-//! first. The rest is cut into ranges that each begin with a line starting `#VER`; each range
-//! after the first is read on its own thread by a *fork*: a copy of the parser as it stood
-//! after the header, numbering lines from the range's first line. The calling thread reads
-//! the first range, then merges the forks in file order ([`Core::merge`]). A fork stops
-//! before a line it cannot read without knowing the lines before its range (a record other
-//! than a voucher record, or a line outside ASCII while the encoding is undecided); the
-//! calling thread reads on from there. Where a fork's result cannot be merged (the
-//! previous range ended inside a voucher, a record other than a voucher record came between,
-//! or a voucher number of the fork's range was used before it), the calling thread reads
-//! the range again itself. So the diagnostics, the file, the statistics and the vouchers
-//! handed out are those of [`super::parse_buffer_each`]; only the order in which vouchers
-//! are handed out, and the symbol tables they come with, differ.
+//! Before the header is read, the input after its first line beginning with `#VER` is cut
+//! into ranges that each begin with such a line, large ones first and smaller ones towards
+//! the end ([`plan`]); a helper thread counts the newlines before each range while the
+//! calling thread reads the header (identification, chart, balances). Then every thread
+//! takes the next range not yet taken, until none is left: the calling thread first reads
+//! the first range itself, the others read theirs with a *fork*, a copy of the parser as it
+//! stood when it was made, numbering lines from the range's first line. A thread that meets
+//! a slow stretch (or a busy core) takes fewer ranges, so the threads end together. A fork
+//! stops before a line it cannot read without knowing the lines before its range (a record
+//! other than a voucher record, or a line outside ASCII while the encoding is undecided);
+//! what it found in each range is taken out of it when the range ends ([`RangeResult`]).
+//! When every range is read, the calling thread merges the ranges' results in file order
+//! ([`Core::merge`]) and reads on where a fork stopped. Where a range's result cannot be
+//! merged (the previous range ended inside a voucher, a record other than a voucher record
+//! came between, or a voucher number of the range was used before it), the calling thread
+//! reads the range again itself. So the diagnostics, the file, the statistics and the
+//! vouchers handed out are those of [`super::parse_buffer_each`]; only the order in which
+//! vouchers are handed out, and the symbol tables they come with, differ.
 
 use super::*;
 use crate::vouchers::VoucherRef;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, OnceLock};
 
 /// Below this many bytes of vouchers, [`parse_buffer_parallel`] reads on one thread.
 pub(crate) const MIN_PARALLEL: usize = 4 << 20;
 
-/// What a fork keeps besides the parser's state.
+/// What a fork keeps besides the parser's state, for every range it reads.
 #[derive(Clone)]
 pub(crate) struct ForkState {
     /// The bytes of the symbols the fork added, by id from `base`.
@@ -32,10 +39,83 @@ pub(crate) struct ForkState {
     header_records: u64,
     /// It stopped before the line it was fed last.
     stopped: bool,
+    /// The first uses of symbols as accounts recorded in the current range, in order:
+    /// (id, (line, column)).
+    first_uses: Vec<(u32, (u32, u32))>,
 }
+
+/// What a fork found in one range: taken out of it when the range ends, merged by the
+/// calling thread.
+struct RangeResult {
+    diags: Vec<Diagnostic>,
+    suppressed: (u64, u64),
+    stats: ReadStats,
+    /// The CRC of the range's `#KSUMMA` content.
+    crc: crc32fast::Hasher,
+    voucher_keys: VoucherKeys,
+    first_uses: Vec<(u32, (u32, u32))>,
+    /// The fork's symbols added up to the range's end (`new_raw[..syms_end]`).
+    syms_end: usize,
+    /// Lines read up to where the range's reading ended.
+    line_no: u32,
+    /// It ended between vouchers.
+    between: bool,
+}
+
+/// A range read by a fork: its index, what was found, the accumulator of its vouchers, and
+/// where reading stopped (the range's end, or the start of the line the fork stopped before).
+type Taken<A> = (usize, RangeResult, A, usize);
 
 /// A voucher callback of the parallel reader, with the accumulator of the thread.
 type Each<'f, A> = dyn Fn(&mut A, &SieFile, VoucherRef<'_>) + Sync + 'f;
+
+/// The records of the header that reading vouchers never looks at (the balances and
+/// unknown records): kept out of the parser while forks are made (copying them for every
+/// fork cost up to a millisecond on municipal headers), put back when reading ends.
+#[derive(Default)]
+struct Balances {
+    opening: Vec<Balance>,
+    closing: Vec<Balance>,
+    object_opening: Vec<ObjectBalance>,
+    object_closing: Vec<ObjectBalance>,
+    results: Vec<Balance>,
+    period: Vec<PeriodBalance>,
+    budgets: Vec<PeriodBalance>,
+    unknown: Vec<UnknownRecord>,
+}
+
+impl Balances {
+    fn take(file: &mut SieFile) -> Balances {
+        use std::mem::take;
+        Balances {
+            opening: take(&mut file.opening_balances),
+            closing: take(&mut file.closing_balances),
+            object_opening: take(&mut file.object_opening_balances),
+            object_closing: take(&mut file.object_closing_balances),
+            results: take(&mut file.results),
+            period: take(&mut file.period_balances),
+            budgets: take(&mut file.period_budgets),
+            unknown: take(&mut file.unknown_records),
+        }
+    }
+
+    /// Puts the records back before those read since they were taken (by the calling
+    /// thread, between vouchers), keeping the order of the file.
+    fn restore(self, file: &mut SieFile) {
+        fn before<T>(mut kept: Vec<T>, later: &mut Vec<T>) {
+            kept.append(later);
+            *later = kept;
+        }
+        before(self.opening, &mut file.opening_balances);
+        before(self.closing, &mut file.closing_balances);
+        before(self.object_opening, &mut file.object_opening_balances);
+        before(self.object_closing, &mut file.object_closing_balances);
+        before(self.results, &mut file.results);
+        before(self.period, &mut file.period_balances);
+        before(self.budgets, &mut file.period_budgets);
+        before(self.unknown, &mut file.unknown_records);
+    }
+}
 
 impl Core {
     /// Stops a fork before the line it was just fed (its line number not counted).
@@ -49,22 +129,73 @@ impl Core {
         self.fork.as_ref().is_some_and(|f| f.stopped)
     }
 
-    /// A fork of this parser (which stands between vouchers) for a range of lines: the same
-    /// header, symbols and checks, none of the diagnostics, counts or checksum so far.
-    fn fork(&self) -> Core {
+    /// Records the first use of the symbol `id` as an account, at `column` of the current
+    /// line, unless it has one (in a fork, also in the range's list of first uses).
+    #[inline]
+    pub(super) fn note_first_use(&mut self, id: u32, column: u32) {
+        let info = &mut self.info[id as usize];
+        if info.first_use.0 == 0 {
+            info.first_use = (self.line_no, column);
+            if let Some(f) = self.fork.as_mut() {
+                f.first_uses.push((id, info.first_use));
+            }
+        }
+    }
+
+    /// A fork of this parser for reading ranges of vouchers: the same header, symbols and
+    /// checks; what it finds in each range is taken out with [`Core::end_range`].
+    fn fork(&mut self) -> Core {
+        // Not copied: the diagnostics so far (a fork begins each range without any).
+        let diags = std::mem::take(&mut self.diags);
         let mut c = self.clone();
+        self.diags = diags;
         c.fork = Some(Box::new(ForkState {
             new_raw: Vec::new(),
             base: self.file.vouchers.symbols.len(),
             header_records: self.header_records,
             stopped: false,
+            first_uses: Vec::new(),
         }));
-        c.diags = Vec::new();
-        c.suppressed = (0, 0);
-        c.stats = ReadStats::default();
-        c.ksumma.hasher = crc32fast::Hasher::new();
-        c.ksumma.pos = 0;
         c
+    }
+
+    /// Prepares a fork to read a range that begins after `line_no` lines, between vouchers.
+    fn begin_range(&mut self, line_no: u32) {
+        self.line_no = line_no;
+        self.state = VerState::None;
+        self.cur = None;
+        self.damaged = false;
+        self.added = None;
+        self.prev_list = PrevList::default();
+        self.clear_vouchers();
+        self.diags.clear();
+        self.suppressed = (0, 0);
+        self.stats = ReadStats::default();
+        self.ksumma.hasher = crc32fast::Hasher::new();
+        self.ksumma.pos = 0;
+        self.voucher_keys = VoucherKeys::default();
+        if let Some(f) = self.fork.as_mut() {
+            f.stopped = false;
+            f.first_uses.clear();
+        }
+    }
+
+    /// Takes what a fork found in the range it just read.
+    fn end_range(&mut self) -> RangeResult {
+        self.voucher_keys.flush_tail();
+        self.ksumma.flush();
+        let fork = self.fork.as_mut().expect("a fork reads ranges");
+        RangeResult {
+            diags: std::mem::take(&mut self.diags),
+            suppressed: self.suppressed,
+            stats: std::mem::take(&mut self.stats),
+            crc: std::mem::replace(&mut self.ksumma.hasher, crc32fast::Hasher::new()),
+            voucher_keys: std::mem::take(&mut self.voucher_keys),
+            first_uses: std::mem::take(&mut fork.first_uses),
+            syms_end: fork.new_raw.len(),
+            line_no: self.line_no,
+            between: self.state == VerState::None && self.cur.is_none(),
+        }
     }
 
     /// The id of a symbol, without adding it.
@@ -86,29 +217,26 @@ impl Core {
         self.interner.get(bytes).copied()
     }
 
-    /// Merges the fork `w`, which read the lines from where this parser stands; false,
-    /// changing nothing, when its result is not what this parser would have found:
-    /// - this parser is inside a voucher (the fork began with a new voucher),
+    /// Merges `r`, what the fork `fs` found reading the lines from where this parser
+    /// stands; `map` holds this parser's ids of the fork's symbols merged so far (extended
+    /// here). False, changing nothing, when the result is not what this parser would have
+    /// found:
+    /// - this parser is inside a voucher (the range began with a new voucher),
     /// - this parser read a record other than a voucher record after the fork was made,
-    /// - the fork ended inside a voucher, or
-    /// - a voucher number of the fork's range was used in the same series before it (the
+    /// - the range ended inside a voucher, or
+    /// - a voucher number of the range was used in the same series before it (the
     ///   duplicate is reported where it occurs when the range is read again).
-    fn merge(&mut self, mut w: Core) -> bool {
-        let Some(fs) = w.fork.take() else {
-            return false;
-        };
+    fn merge(&mut self, r: RangeResult, fs: &ForkState, map: &mut Vec<u32>) -> bool {
         if self.state != VerState::None
             || self.cur.is_some()
             || self.not_sie
             || self.header_records != fs.header_records
-            || w.state != VerState::None
-            || w.cur.is_some()
+            || !r.between
         {
             return false;
         }
         let base = fs.base;
         // Duplicates across the ranges, looked up without adding symbols.
-        w.voucher_keys.flush_tail();
         self.voucher_keys.flush_tail();
         let known = |core: &Core, id: u32| -> Option<u32> {
             match (id as usize).checked_sub(base) {
@@ -116,7 +244,7 @@ impl Core {
                 Some(k) => core.lookup(&fs.new_raw[k]),
             }
         };
-        for (&series, ranges) in &w.voucher_keys.ranges {
+        for (&series, ranges) in &r.voucher_keys.ranges {
             let Some(mine) = known(self, series).and_then(|s| self.voucher_keys.ranges.get(&s))
             else {
                 continue;
@@ -131,7 +259,7 @@ impl Core {
                 }
             }
         }
-        for (series, number) in &w.voucher_keys.other {
+        for (series, number) in &r.voucher_keys.other {
             if let Some(s) = known(self, *series) {
                 if self.voucher_keys.other.contains(&(s, number.clone())) {
                     return false;
@@ -139,43 +267,45 @@ impl Core {
             }
         }
 
-        // The fork's result holds: its symbols, first uses, numbers, diagnostics, counts.
-        let map: Vec<u32> = fs.new_raw.iter().map(|raw| self.intern(raw)).collect();
+        // The result holds: the symbols the fork added up to the range's end, in the order
+        // it met them (those of its earlier ranges this parser has already: read again or
+        // merged), first uses, numbers, diagnostics, counts.
+        for raw in &fs.new_raw[map.len()..r.syms_end] {
+            let id = self.intern(raw);
+            map.push(id);
+        }
         let id_of = |id: u32| match (id as usize).checked_sub(base) {
             None => id,
             Some(k) => map[k],
         };
-        for (id, info) in w.info.iter().enumerate() {
-            if info.first_use.0 != 0 {
-                let mine = &mut self.info[id_of(id as u32) as usize];
-                if mine.first_use.0 == 0 {
-                    mine.first_use = info.first_use;
-                }
+        for (id, first_use) in r.first_uses {
+            let mine = &mut self.info[id_of(id) as usize];
+            if mine.first_use.0 == 0 {
+                mine.first_use = first_use;
             }
         }
-        for (series, ranges) in std::mem::take(&mut w.voucher_keys.ranges) {
+        for (series, ranges) in r.voucher_keys.ranges {
             self.voucher_keys
                 .ranges
                 .entry(id_of(series))
                 .or_default()
                 .extend(ranges);
         }
-        for (series, number) in std::mem::take(&mut w.voucher_keys.other) {
+        for (series, number) in r.voucher_keys.other {
             self.voucher_keys.other.insert((id_of(series), number));
         }
-        for d in w.diags {
+        for d in r.diags {
             self.push_diagnostic(d);
         }
-        self.suppressed.0 += w.suppressed.0;
-        self.suppressed.1 += w.suppressed.1;
-        self.stats += w.stats;
+        self.suppressed.0 += r.suppressed.0;
+        self.suppressed.1 += r.suppressed.1;
+        self.stats += r.stats;
         if self.ksumma.active {
             // The CRC of the concatenation of both ranges' contents.
             self.ksumma.flush();
-            w.ksumma.flush();
-            self.ksumma.hasher.combine(&w.ksumma.hasher);
+            self.ksumma.hasher.combine(&r.crc);
         }
-        self.line_no = w.line_no;
+        self.line_no = r.line_no;
         true
     }
 }
@@ -216,60 +346,94 @@ fn run<A>(
     to
 }
 
-/// How many times faster counting the newlines before a range is than reading it: a fork
-/// counts them before it starts (`bytecount`, about 10 GB/s here against 0.5 GB/s), so
-/// the ranges further in are made that much shorter.
-const COUNT_SPEEDUP: usize = 20;
-
-/// Where to cut `bytes[from..]` into up to `parts` ranges that take about equally long,
-/// the counting of the newlines before each range included: the starts of the ranges after
-/// the first, each a line beginning with `#VER`.
-fn cut_points(bytes: &[u8], from: usize, parts: usize) -> Vec<usize> {
+/// Where the ranges begin, for `threads` threads: the first line beginning with `#VER`
+/// (where the header ends, as a rule), then starts of later such lines, each range a
+/// `1 / (2 * threads)` share of what is left but at least `min_range` bytes, and the
+/// input's length last. Large ranges first keep the merging cheap; small ones at the end
+/// let the threads end together. Fewer than three bounds (a single range): nothing to share.
+fn plan(bytes: &[u8], threads: usize, min_range: usize) -> Vec<usize> {
     let len = bytes.len();
-    // Range k starts at c(k) and costs c(k+1) - c(k) + c(k) / COUNT_SPEEDUP (none for the
-    // first): with every cost equal to `share`, c(k+1) = c(k) - c(k) / COUNT_SPEEDUP + share.
-    // The share that ends the last range at the end of the input is found by bisection.
-    let targets = |share: usize| -> Vec<usize> {
-        let mut c = from;
-        let mut out = Vec::with_capacity(parts);
-        for k in 0..parts {
-            let count = if k == 0 { 0 } else { c / COUNT_SPEEDUP };
-            c = (c + share).saturating_sub(count);
-            out.push(c);
-        }
-        out
-    };
-    let (mut lo, mut hi) = (0usize, len - from);
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        if targets(mid)[parts - 1] >= len {
-            hi = mid;
-        } else {
-            lo = mid + 1;
-        }
-    }
-    let targets = targets(lo);
     let finder = memchr::memmem::Finder::new(b"\n#VER");
-    let mut cuts: Vec<usize> = Vec::with_capacity(parts);
-    let mut last = from;
-    for &target in &targets[..parts - 1] {
-        let search = target.clamp(last + 1, len) - 1;
-        let Some(k) = bytes.get(search..).and_then(|rest| finder.find(rest)) else {
+    let first = if bytes.starts_with(b"#VER") {
+        Some(0)
+    } else {
+        finder.find(bytes).map(|k| k + 1)
+    };
+    let Some(first) = first else {
+        return vec![len];
+    };
+    let mut bounds = vec![first];
+    let mut c = first;
+    loop {
+        let size = ((len - c) / (2 * threads.max(1))).max(min_range.max(1));
+        let Some(search) = (c + size).checked_sub(1).filter(|&s| s < len) else {
             break;
         };
-        let cut = search + k + 1;
-        if cut > last && cut < bytes.len() {
-            cuts.push(cut);
-            last = cut;
-        }
+        let Some(k) = finder.find(&bytes[search..]) else {
+            break;
+        };
+        c = search + k + 1;
+        bounds.push(c);
     }
-    cuts
+    bounds.push(len);
+    bounds
+}
+
+/// How many ranges [`parse_buffer_parallel`] cuts `bytes` into (1: read on one thread).
+pub(crate) fn range_count(bytes: &[u8], threads: usize, min_bytes: usize) -> usize {
+    let min_bytes = min_bytes.max(1);
+    if threads < 2 || bytes.len() < min_bytes {
+        return 1;
+    }
+    plan(bytes, threads, min_bytes / 4)
+        .len()
+        .saturating_sub(1)
+        .max(1)
+}
+
+/// The newlines before each bound of [`plan`] (`bytecount`, about 10 GB/s here).
+fn count_lines(bytes: &[u8], bounds: &[usize]) -> Vec<u32> {
+    let mut lines = Vec::with_capacity(bounds.len());
+    let (mut n, mut prev) = (0usize, 0usize);
+    for &b in bounds {
+        n += bytecount::count(&bytes[prev..b], b'\n');
+        lines.push(u32::try_from(n).unwrap_or(u32::MAX));
+        prev = b;
+    }
+    lines
+}
+
+/// Reads the ranges not yet taken (`next` counts them out) with the fork `w`, until none
+/// is left.
+#[allow(clippy::too_many_arguments)]
+fn take_ranges<A>(
+    w: &mut Core,
+    bytes: &[u8],
+    bounds: &[usize],
+    lines: &[u32],
+    next: &AtomicUsize,
+    init: &(dyn Fn() -> A + Sync),
+    each: &Each<'_, A>,
+) -> Vec<Taken<A>> {
+    let mut taken = Vec::new();
+    loop {
+        let k = next.fetch_add(1, Ordering::Relaxed);
+        if k + 1 >= bounds.len() {
+            return taken;
+        }
+        w.begin_range(lines[k]);
+        let mut a = init();
+        let stop = run(w, bytes, bounds[k], bounds[k + 1], &mut a, each);
+        taken.push((k, w.end_range(), a, stop));
+    }
 }
 
 /// [`super::parse_buffer_each`] on up to `threads` threads (see the module's documentation):
-/// each thread gets an accumulator from `init` that `each` adds the vouchers to; the
-/// accumulators of the ranges read are returned with the result. Inputs with fewer than
-/// `min_bytes` bytes after the header are read on the calling thread.
+/// each range gets an accumulator from `init` that `each` adds its vouchers to; the
+/// accumulators of the ranges merged are returned with the result, the calling thread's
+/// first. Inputs with fewer than `min_bytes` bytes after the header are read on the calling
+/// thread. The [`SieFile`] handed to `each` holds the header's identification, chart,
+/// dimensions and objects, not its balances (those are in the result).
 pub(crate) fn parse_buffer_parallel<A: Send>(
     bytes: &[u8],
     options: &ParseOptions,
@@ -281,55 +445,115 @@ pub(crate) fn parse_buffer_parallel<A: Send>(
     let mut core = buffer_core(bytes, options, true);
     let mut acc = init();
     let mut accs = Vec::new();
-
-    // The header: up to the first line beginning with `#VER` between vouchers.
-    let mut pos = 0usize;
-    while pos < bytes.len() && !core.is_not_sie() {
-        if bytes[pos..].starts_with(b"#VER") && core.state == VerState::None && core.cur.is_none() {
-            break;
-        }
-        let end = line_end(bytes, pos);
-        if core.feed(&bytes[pos..], end - pos) {
-            hand(&mut core, &mut acc, each);
-        }
-        pos = end + 1;
-    }
-    let pos = pos.min(bytes.len());
-
-    let cuts = if threads > 1 && bytes.len() - pos >= min_bytes.max(1) && !core.is_not_sie() {
-        cut_points(bytes, pos, threads)
+    let min_bytes = min_bytes.max(1);
+    let helpers = threads.saturating_sub(1);
+    let bounds = if helpers > 0 && bytes.len() >= min_bytes {
+        plan(bytes, threads, min_bytes / 4)
     } else {
         Vec::new()
     };
-    if cuts.is_empty() {
-        run(&mut core, bytes, pos, bytes.len(), &mut acc, each);
-    } else {
-        let ends: Vec<usize> = cuts.iter().skip(1).copied().chain([bytes.len()]).collect();
-        let forks: Vec<Core> = cuts.iter().map(|_| core.fork()).collect();
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = forks
-                .into_iter()
-                .zip(cuts.iter().zip(&ends))
-                .map(|(mut w, (&from, &to))| {
-                    scope.spawn(move || {
-                        let lines = bytecount::count(&bytes[..from], b'\n');
-                        w.line_no = u32::try_from(lines).unwrap_or(u32::MAX);
-                        let mut a = init();
-                        let stop = run(&mut w, bytes, from, to, &mut a, each);
-                        (w, a, stop)
-                    })
-                })
-                .collect();
-            let mut at = run(&mut core, bytes, pos, cuts[0], &mut acc, each);
-            for ((h, &from), &to) in handles.into_iter().zip(&cuts).zip(&ends) {
-                let (w, a, stop) = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-                if at == from && core.merge(w) {
+    let lines: OnceLock<Vec<u32>> = OnceLock::new();
+    let next = AtomicUsize::new(usize::MAX);
+    let mut balances = None;
+
+    std::thread::scope(|scope| {
+        // The helpers: they count the newlines before the ranges while the header is read,
+        // then get their fork (or none, when the input is read on one thread).
+        let mut senders = Vec::new();
+        let mut handles = Vec::new();
+        if bounds.len() >= 3 {
+            for _ in 0..helpers {
+                let (tx, rx) = mpsc::channel::<Option<Core>>();
+                senders.push(tx);
+                let (bounds, lines, next) = (&bounds, &lines, &next);
+                handles.push(scope.spawn(move || {
+                    let lines = lines.get_or_init(|| count_lines(bytes, bounds));
+                    let Ok(Some(mut w)) = rx.recv() else {
+                        return None;
+                    };
+                    let taken = take_ranges(&mut w, bytes, bounds, lines, next, init, each);
+                    Some((w.fork.take().expect("a fork"), taken))
+                }));
+            }
+        }
+
+        // The header: up to the first line beginning with `#VER` between vouchers.
+        let mut pos = 0usize;
+        while pos < bytes.len() && !core.is_not_sie() {
+            if bytes[pos..].starts_with(b"#VER")
+                && core.state == VerState::None
+                && core.cur.is_none()
+            {
+                break;
+            }
+            let end = line_end(bytes, pos);
+            if core.feed(&bytes[pos..], end - pos) {
+                hand(&mut core, &mut acc, each);
+            }
+            pos = end + 1;
+        }
+        let pos = pos.min(bytes.len());
+
+        // The calling thread's first range: up to the first bound after the header.
+        let first = bounds.partition_point(|&b| b <= pos);
+        let share = !senders.is_empty()
+            && !core.is_not_sie()
+            && bytes.len() - pos >= min_bytes
+            && first + 1 < bounds.len();
+        if !share {
+            for tx in &senders {
+                let _ = tx.send(None);
+            }
+            run(&mut core, bytes, pos, bytes.len(), &mut acc, each);
+            for h in handles {
+                let _ = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            }
+            return;
+        }
+        next.store(first, Ordering::Relaxed);
+        balances = Some(Balances::take(&mut core.file));
+        for tx in &senders {
+            let _ = tx.send(Some(core.fork()));
+        }
+        run(&mut core, bytes, pos, bounds[first], &mut acc, each);
+
+        // Then the ranges not yet taken, with a fork of the parser as it stands now.
+        let lines = lines.get_or_init(|| count_lines(bytes, &bounds));
+        let mut mine = core.fork();
+        let taken = take_ranges(&mut mine, bytes, &bounds, lines, &next, init, each);
+        let mut forks = vec![mine.fork.take().expect("a fork")];
+        let mut results: Vec<Option<(usize, RangeResult, A, usize)>> =
+            (0..bounds.len()).map(|_| None).collect();
+        for (k, r, a, stop) in taken {
+            results[k] = Some((0, r, a, stop));
+        }
+        for h in handles {
+            let joined = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            if let Some((fs, taken)) = joined {
+                for (k, r, a, stop) in taken {
+                    results[k] = Some((forks.len(), r, a, stop));
+                }
+                forks.push(fs);
+            }
+        }
+
+        // Merge in file order; read again what cannot be merged, and on from where a fork
+        // stopped.
+        let mut maps: Vec<Vec<u32>> = vec![Vec::new(); forks.len()];
+        let mut at = bounds[first];
+        for k in first..bounds.len() - 1 {
+            let (from, to) = (bounds[k], bounds[k + 1]);
+            if let Some((f, r, a, stop)) = results[k].take() {
+                if at == from && core.merge(r, &forks[f], &mut maps[f]) {
                     accs.push(a);
                     at = stop;
                 }
-                at = run(&mut core, bytes, at, to, &mut acc, each);
             }
-        });
+            at = run(&mut core, bytes, at, to, &mut acc, each);
+        }
+    });
+    if let Some(b) = balances {
+        b.restore(&mut core.file);
     }
     if core.finish() {
         hand(&mut core, &mut acc, each);
@@ -344,7 +568,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cuts_fall_on_ver_lines_and_shorten_the_later_ranges() {
+    fn ranges_begin_at_ver_lines_and_shrink_towards_the_end() {
         let mut text = String::from("#SIETYP 4\n");
         for k in 0..20_000 {
             text.push_str(&format!(
@@ -352,26 +576,37 @@ mod tests {
             ));
         }
         let bytes = text.as_bytes();
-        for parts in 2..6 {
-            let cuts = cut_points(bytes, 10, parts);
-            assert_eq!(cuts.len(), parts - 1);
-            let mut bounds = vec![10];
-            bounds.extend(&cuts);
-            bounds.push(bytes.len());
+        for threads in 2..6 {
+            let bounds = plan(bytes, threads, 10_000);
+            assert_eq!(bounds[0], 10);
+            assert_eq!(*bounds.last().unwrap(), bytes.len());
             for w in bounds.windows(2) {
-                assert!(w[0] < w[1], "{parts}: {bounds:?}");
+                assert!(w[0] < w[1], "{threads}: {bounds:?}");
             }
-            for &c in &cuts {
+            for &c in &bounds[..bounds.len() - 1] {
                 assert!(bytes[c..].starts_with(b"#VER") && bytes[c - 1] == b'\n');
             }
-            // Each later range is shorter by about the newlines its thread counts first.
+            // The first range is a share of the whole; then they shrink to the minimum.
             let first = bounds[1] - bounds[0];
-            let last = bounds[parts] - bounds[parts - 1];
-            assert!(last < first, "{parts}: {bounds:?}");
-            let cost = last + bounds[parts - 1] / COUNT_SPEEDUP;
-            assert!(cost.abs_diff(first) < first / 50, "{parts}: {first} {cost}");
+            let whole = bytes.len() - 10;
+            assert!(
+                first.abs_diff(whole / (2 * threads)) < 100,
+                "{threads}: {first}"
+            );
+            let sizes: Vec<usize> = bounds.windows(2).map(|w| w[1] - w[0]).collect();
+            for w in sizes[..sizes.len() - 1].windows(2) {
+                assert!(w[1] <= w[0] + 100, "{threads}: {sizes:?}");
+            }
+            assert!(sizes[..sizes.len() - 1].iter().all(|&s| s >= 10_000));
+            // The newlines before each range.
+            let lines = count_lines(bytes, &bounds);
+            for (b, n) in bounds.iter().zip(&lines) {
+                assert_eq!(*n as usize, text[..*b].matches('\n').count());
+            }
         }
-        // Nothing to cut at: no cuts.
-        assert!(cut_points(b"#SIETYP 4\n#KONTO 1 x\n", 0, 2).is_empty());
+        // Nothing to cut at: one bound, the end.
+        assert_eq!(plan(b"#SIETYP 4\n#KONTO 1 x\n", 2, 1), vec![21]);
+        // A file that begins with its vouchers.
+        assert_eq!(plan(b"#VER A 1 20230101\n", 2, 1000), vec![0, 18]);
     }
 }

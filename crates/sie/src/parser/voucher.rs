@@ -455,12 +455,7 @@ impl Core {
         let label = kind.label();
         let acc_f = fields.get(1).ok_or_else(|| missing(line, label, "konto"))?;
         let (acc_id, _) = self.sym_of(line, acc_f);
-        {
-            let info = &mut self.info[acc_id as usize];
-            if info.first_use.0 == 0 {
-                info.first_use = (self.line_no, acc_f.start + 1);
-            }
-        }
+        self.note_first_use(acc_id, acc_f.start + 1);
         let mut i = 2;
         self.pair_scratch.clear();
         if let Some(f) = fields.get(2) {
