@@ -242,7 +242,8 @@ pub(super) fn skip_ws(line: &[u8], mut i: usize) -> usize {
 }
 
 /// Splits a line of plain tokens only (words without quotes or braces, quoted texts without
-/// backslashes), as [`split`] would; false (with `out` in any state) for anything else.
+/// backslashes, object lists of such words and texts), as [`split`] would; false (with
+/// `out` in any state) for anything else.
 pub(super) fn fast_split(line: &[u8], out: &mut Vec<Field>) -> bool {
     out.clear();
     let mut i = 0;
@@ -250,6 +251,35 @@ pub(super) fn fast_split(line: &[u8], out: &mut Vec<Field>) -> bool {
         i = skip_ws(line, i);
         if i >= line.len() {
             return true;
+        }
+        if line[i] == b'{' {
+            // An object list of plain tokens, closed on the line and followed by a space or
+            // the end; anything else (an open list, a `{` ending a `#VER` line) is left to
+            // `split`.
+            let start = i + 1;
+            let mut j = start;
+            loop {
+                match line.get(j) {
+                    None | Some(b'{' | b'\\') => return false,
+                    Some(b'"') => match memchr::memchr2(b'"', b'\\', &line[j + 1..]) {
+                        Some(k) if line[j + 1 + k] == b'"' => j += k + 2,
+                        _ => return false,
+                    },
+                    Some(b'}') => break,
+                    Some(_) => j += 1,
+                }
+            }
+            if j + 1 < line.len() && !is_space(line[j + 1]) {
+                return false;
+            }
+            out.push(Field {
+                kind: Kind::List,
+                start: start as u32,
+                end: j as u32,
+                escaped: false,
+            });
+            i = j + 1;
+            continue;
         }
         let Some((start, end, quoted)) = simple_token(line, &mut i) else {
             return false;

@@ -30,7 +30,7 @@ impl Core {
         line: &[u8],
         fields: &[Field],
     ) -> RecResult<()> {
-        let lbl = String::from_utf8_lossy(label).into_owned();
+        let lbl = String::from_utf8_lossy(label);
         let need = |i: usize, what: &str| -> RecResult<Field> {
             fields
                 .get(i)
@@ -275,7 +275,7 @@ impl Core {
                     .trim()
                     .to_string();
                 self.file.unknown_records.push(UnknownRecord {
-                    label: lbl.clone(),
+                    label: lbl.clone().into_owned(),
                     rest,
                     line: self.line_no,
                 });
