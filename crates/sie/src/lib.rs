@@ -185,17 +185,20 @@ impl Default for Parallel {
 }
 
 /// [`parse_each`] on several threads: the vouchers are cut into ranges that begin with a
-/// `#VER` line and read at once, each by a copy of the parser as it stood after the header,
-/// and the results are merged in file order. The [`Parsed`] result is the same as that of
+/// `#VER` line (large ones first, smaller ones towards the end), the threads take them in
+/// turn until none is left, each reading with a copy of the parser, and the ranges' results
+/// are merged in file order. The [`Parsed`] result is the same as that of
 /// [`parse_each`] of the same bytes: the same diagnostics in the same order, the same file
 /// and symbols, the same [`ReadStats`] (a range whose result cannot be merged, say because a
 /// record other than a voucher record comes between vouchers or a voucher number recurs
 /// across ranges, is read again in order; see ARCHITECTURE.md, "Reading on several threads").
 ///
-/// Every voucher is handed to `each` exactly once, with the accumulator of the thread that
+/// Every voucher is handed to `each` exactly once, with the accumulator of the range that
 /// read it (made by `init`); the accumulators are returned, so add them up with an
 /// operation where order does not matter. Symbol ids in a voucher are those of the
-/// [`SieFile`] it is handed with (each thread has its own table): resolve them there.
+/// [`SieFile`] it is handed with (each thread has its own table): resolve them there. That
+/// file holds the header's identification, chart, dimensions and objects; its balances
+/// (`#IB`, `#PSALDO`, …) are in the returned [`Parsed`] only.
 pub fn parse_each_parallel<A: Send>(
     bytes: &[u8],
     options: &ParseOptions,
