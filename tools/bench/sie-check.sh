@@ -20,7 +20,8 @@ command -v hyperfine >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=nonin
 [ -n "${NO_BUILD:-}" ] || cargo build --release -q -p delar-cli -p delar-gen >&2
 
 {
-echo "\`delar sie check\`, $ROWS rows, $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg), $RUNS runs each (hyperfine, 1 warm-up):"
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+echo "\`delar sie check\`, $ROWS rows, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) × $cpu, load $(cut -d' ' -f1-3 /proc/loadavg), $RUNS runs each (hyperfine, 1 warm-up, the file in the page cache):"
 echo
 echo "| profile | bytes | median | MB/s (median) | min | MB/s (min) | target 1 000 MB/s |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
@@ -28,6 +29,12 @@ for p in $PROFILES; do
   f=$DATA/check-$p-$ROWS.se
   "$BIN/delar-gen" sie --profile "$p" --rows "$ROWS" --out "$f" >/dev/null 2>&1
   "$BIN/delar" sie check "$f" >/dev/null || { echo "delar sie check fails on $f" >&2; exit 1; }
+  # Some VMs page out memory that was not touched for a while (DAMON); the runs follow each
+  # other closely enough to keep the file in, and this says if it was not.
+  if command -v fincore >/dev/null; then
+    res=$(fincore --bytes --noheadings --output RES "$f" | tr -d ' ')
+    [ "$res" -ge "$(stat -c %s "$f")" ] || echo "note: only $res of $(stat -c %s "$f") bytes of $f were in the page cache before the runs" >&2
+  fi
   hyperfine -N --runs "$RUNS" --warmup 1 --export-json "$DATA/h.json" "$BIN/delar sie check $f" >/dev/null 2>&1
   python3 - "$DATA/h.json" "$(stat -c %s "$f")" "$p" <<'PY'
 import json, sys
