@@ -181,11 +181,19 @@ pub(super) fn closing_quote(line: &[u8], start: usize) -> (Option<usize>, bool) 
 
 /// The bytes of a field, unescaped: before a quote (or the end of a quoted text), `\\` is a
 /// backslash and `\"` a quote; other backslashes are literal (`1820\A012`).
+#[inline]
 pub(super) fn field_bytes<'a>(line: &'a [u8], f: &Field) -> Cow<'a, [u8]> {
     let raw = &line[f.start as usize..f.end as usize];
     if !f.escaped {
         return Cow::Borrowed(raw);
     }
+    Cow::Owned(unescape(raw))
+}
+
+/// The bytes of an escaped field (see [`field_bytes`]).
+#[cold]
+#[inline(never)]
+fn unescape(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len());
     let mut k = 0;
     while k < raw.len() {
@@ -209,7 +217,7 @@ pub(super) fn field_bytes<'a>(line: &'a [u8], f: &Field) -> Cow<'a, [u8]> {
             k = after;
         }
     }
-    Cow::Owned(out)
+    out
 }
 
 /// Byte classes for the token loops: one table load per byte instead of several compares.
@@ -261,10 +269,14 @@ pub(super) fn fast_split(line: &[u8], out: &mut Vec<Field>) -> bool {
             loop {
                 match line.get(j) {
                     None | Some(b'{' | b'\\') => return false,
-                    Some(b'"') => match memchr::memchr2(b'"', b'\\', &line[j + 1..]) {
-                        Some(k) if line[j + 1 + k] == b'"' => j += k + 2,
-                        _ => return false,
-                    },
+                    Some(b'"') => {
+                        // Short ids: a plain loop beats a memchr call.
+                        let close = line[j + 1..].iter().position(|&b| b == b'"' || b == b'\\');
+                        match close {
+                            Some(k) if line[j + 1 + k] == b'"' => j += k + 2,
+                            _ => return false,
+                        }
+                    }
                     Some(b'}') => break,
                     Some(_) => j += 1,
                 }
@@ -333,4 +345,78 @@ pub(super) fn simple_token(line: &[u8], i: &mut usize) -> Option<(usize, usize, 
         }
     }
     Some((start, *i, false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn fields(line: &[u8], fast: bool) -> Option<Vec<(Kind, u32, u32, bool)>> {
+        let mut out = Vec::new();
+        if fast {
+            if !fast_split(line, &mut out) {
+                return None;
+            }
+        } else if split(line, &mut out).is_some() {
+            return None;
+        }
+        Some(
+            out.iter()
+                .map(|f| (f.kind, f.start, f.end, f.escaped))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn fast_split_takes_plain_object_lists() {
+        let line = br#"#PSALDO -1 202201 3010 {"1" "1882" 6 x} -399163.20"#;
+        assert_eq!(fields(line, true), fields(line, false));
+        assert_eq!(fields(line, true).unwrap()[4].0, Kind::List);
+        // Left to `split`: an escape, a nested or open list, a list run into a word.
+        for line in [
+            &br#"#OIB 0 1 {1 "a\"b"} 1"#[..],
+            b"#OIB 0 1 {1 {2} 1",
+            b"#OIB 0 1 {1 2",
+            b"#OIB 0 1 {1 2}x 1",
+            b"#VER A 1 20230101 {",
+        ] {
+            assert_eq!(
+                fields(line, true),
+                None,
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+        }
+    }
+
+    proptest! {
+        /// Wherever the shortcut takes a line, it splits it as `split` does.
+        #[test]
+        fn fast_split_agrees_with_split(
+            tokens in proptest::collection::vec(
+                prop_oneof![
+                    Just("#PSALDO"), Just("1"), Just("-1"), Just("202301"), Just("3010"),
+                    Just("\"1\""), Just("\"1882\""), Just("{"), Just("}"), Just("{}"),
+                    Just("{1 2}"), Just("{\"1\" \"a b\"}"), Just("\""), Just("\\"),
+                    Just("a\"b"), Just("\"x\\\"y\""), Just("-12.50"), Just("\t"), Just(""),
+                ],
+                0..10,
+            ),
+            glue in proptest::collection::vec(prop_oneof![Just(" "), Just(""), Just("\t")], 10),
+        ) {
+            let mut line = String::new();
+            for (t, g) in tokens.iter().zip(&glue) {
+                line.push_str(t);
+                line.push_str(g);
+            }
+            let line = line.as_bytes();
+            if let Some(fast) = fields(line, true) {
+                let mut out = Vec::new();
+                prop_assert!(split(line, &mut out).is_none(), "{:?}", String::from_utf8_lossy(line));
+                let slow: Vec<_> = out.iter().map(|f| (f.kind, f.start, f.end, f.escaped)).collect();
+                prop_assert_eq!(fast, slow, "{:?}", String::from_utf8_lossy(line));
+            }
+        }
+    }
 }
