@@ -196,9 +196,10 @@ impl Default for Parallel {
 /// Every voucher is handed to `each` exactly once, with the accumulator of the range that
 /// read it (made by `init`); the accumulators are returned, so add them up with an
 /// operation where order does not matter. Symbol ids in a voucher are those of the
-/// [`SieFile`] it is handed with (each thread has its own table): resolve them there. That
-/// file holds the header's identification, chart, dimensions and objects; its balances
-/// (`#IB`, `#PSALDO`, …) are in the returned [`Parsed`] only.
+/// [`SieFile`] it is handed with (each thread has its own table): resolve them there. The
+/// file of a thread other than the calling one holds the header's identification, chart,
+/// dimensions and objects; its balances (`#IB`, `#PSALDO`, …) are in the returned
+/// [`Parsed`].
 pub fn parse_each_parallel<A: Send>(
     bytes: &[u8],
     options: &ParseOptions,

@@ -208,9 +208,7 @@ pub(super) fn checksum_content(
             Kind::Word | Kind::Quoted => out.extend_from_slice(&field_bytes(line, f)),
             Kind::List => {
                 let body = &line[f.start as usize..f.end as usize];
-                if !fast_split(body, inner) {
-                    let _ = split(body, inner);
-                }
+                let _ = split(body, inner);
                 for g in inner.iter() {
                     out.extend_from_slice(&field_bytes(body, g));
                 }

@@ -1,7 +1,7 @@
 //! Splitting a line into fields for the general record reader: words, quoted texts with
-//! their escapes, object lists, and the `{` that may end a `#VER` line. [`split`] handles
-//! every form and finds the syntax errors; [`fast_split`] is its shortcut for lines of plain
-//! tokens only (most header records), falling back to [`split`] for anything else.
+//! their escapes, object lists, and the `{` that may end a `#VER` line. [`split`] takes
+//! lines of plain tokens (most header records) with [`fast_split`] and every other form,
+//! finding the syntax errors, with [`split_full`].
 
 use std::borrow::Cow;
 /// Kind of a field on a line.
@@ -43,7 +43,16 @@ pub(super) fn is_space(b: u8) -> bool {
 
 /// Splits `line` into fields. On an unterminated quote or list the field runs to the end of
 /// the line and an error is returned alongside.
+#[inline]
 pub(super) fn split(line: &[u8], out: &mut Vec<Field>) -> Option<SplitError> {
+    if fast_split(line, out) {
+        return None;
+    }
+    split_full(line, out)
+}
+
+/// [`split`] for every form of a line, byte by byte.
+pub(super) fn split_full(line: &[u8], out: &mut Vec<Field>) -> Option<SplitError> {
     out.clear();
     let n = line.len();
     let mut i = 0usize;
@@ -250,8 +259,8 @@ pub(super) fn skip_ws(line: &[u8], mut i: usize) -> usize {
 }
 
 /// Splits a line of plain tokens only (words without quotes or braces, quoted texts without
-/// backslashes, object lists of such words and texts), as [`split`] would; false (with
-/// `out` in any state) for anything else.
+/// backslashes, object lists of such words and texts), as [`split_full`] would; false
+/// (with `out` in any state) for anything else.
 pub(super) fn fast_split(line: &[u8], out: &mut Vec<Field>) -> bool {
     out.clear();
     let mut i = 0;
@@ -358,7 +367,7 @@ mod tests {
             if !fast_split(line, &mut out) {
                 return None;
             }
-        } else if split(line, &mut out).is_some() {
+        } else if split_full(line, &mut out).is_some() {
             return None;
         }
         Some(
@@ -391,7 +400,7 @@ mod tests {
     }
 
     proptest! {
-        /// Wherever the shortcut takes a line, it splits it as `split` does.
+        /// Wherever the shortcut takes a line, it splits it as `split_full` does.
         #[test]
         fn fast_split_agrees_with_split(
             tokens in proptest::collection::vec(
@@ -413,7 +422,7 @@ mod tests {
             let line = line.as_bytes();
             if let Some(fast) = fields(line, true) {
                 let mut out = Vec::new();
-                prop_assert!(split(line, &mut out).is_none(), "{:?}", String::from_utf8_lossy(line));
+                prop_assert!(split_full(line, &mut out).is_none(), "{:?}", String::from_utf8_lossy(line));
                 let slow: Vec<_> = out.iter().map(|f| (f.kind, f.start, f.end, f.escaped)).collect();
                 prop_assert_eq!(fast, slow, "{:?}", String::from_utf8_lossy(line));
             }

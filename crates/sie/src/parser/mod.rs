@@ -468,11 +468,7 @@ impl Core {
 
     fn record(&mut self, line: &[u8]) -> bool {
         let mut fields = std::mem::take(&mut self.fields);
-        let split_err = if fast_split(line, &mut fields) {
-            None
-        } else {
-            split(line, &mut fields)
-        };
+        let split_err = split(line, &mut fields);
         let result = self.record_fields(line, &fields, split_err);
         self.fields = fields;
         result

@@ -539,9 +539,7 @@ impl Core {
         inner: &mut Vec<Field>,
         out: &mut Vec<(u32, u32)>,
     ) -> RecResult<()> {
-        if fast_split(body, inner) {
-            // Plain tokens: what `split` gives, without its errors to look for.
-        } else if let Some(e) = split(body, inner) {
+        if let Some(e) = split(body, inner) {
             return Err(Problem {
                 offset: base + e.offset,
                 message: format!("{} i objektlistan", e.message),
