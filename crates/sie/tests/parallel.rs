@@ -183,6 +183,33 @@ fn disturbance(kind: u8, k: usize) -> Vec<String> {
     }
 }
 
+/// Header lines after the chart, before the first voucher: mostly balances (after which
+/// the parallel reader's helpers start on the vouchers), sometimes a record that changes
+/// what later lines mean, or one that is wrong.
+fn header_line(kind: u8, k: usize) -> Vec<String> {
+    match kind % 11 {
+        0..=2 => vec![format!(
+            "#PSALDO 0 2023{:02} 4010 {{1 \"10\"}} {k}.00",
+            1 + k % 12
+        )],
+        3 => vec![format!("#IB 0 1930 {k}.50"), format!("#UB 0 1930 -{k}")],
+        4 => vec![format!("#OIB 0 4010 {{1 \"{}\"}} 1", 10 + k % 3)],
+        // A balance of an account no #KONTO declares, then used in a voucher.
+        5 => vec![
+            format!("#PBUDGET 0 202301 {} {{}} 5", 6000 + k % 4),
+            format!("#RES 0 {} 1", 6000 + k % 4),
+        ],
+        // Records that change what the vouchers' lines mean, after balances.
+        6 => vec![format!("#KONTO {} \"Sent konto\"", 7000 + k % 5)],
+        7 => vec![format!("#OBJEKT 1 \"{}\" \"M\u{84}lt\"", 10 + k % 3)],
+        // Another fiscal year: the vouchers' dates fall outside it.
+        10 => vec!["#RAR 0 20220101 20221231".into()],
+        // A wrong balance (an error), and a `#VER` without a body in the header.
+        8 => vec!["#PSALDO 0 2023 4010 {} x".into()],
+        _ => vec![format!("#VER A {} 20230101", 1 + k % 5)],
+    }
+}
+
 /// Encodes a text whose chars are all below 256 byte for byte (CP437 bytes as chars).
 fn bytes_of(lines: &[String], crlf: bool) -> Vec<u8> {
     let mut out = Vec::new();
@@ -203,12 +230,19 @@ proptest! {
     fn random_files_read_alike_on_several_threads(
         n in 5usize..120,
         inserts in proptest::collection::vec((0usize..1000, any::<u8>()), 0..8),
+        head in proptest::collection::vec(any::<u8>(), 0..6),
         threads in 2usize..6,
         crlf in any::<bool>(),
         lenient in any::<bool>(),
     ) {
         let mut lines = base(n);
-        let header = 9;
+        let mut header = 9;
+        for (k, kind) in head.into_iter().enumerate() {
+            let extra = header_line(kind, k);
+            let len = extra.len();
+            lines.splice(header..header, extra);
+            header += len;
+        }
         for (at, kind) in inserts {
             // After the header, mostly between vouchers (inside one as the lines shift).
             let k = header + (at % (n + 1)) * 5;
@@ -241,6 +275,74 @@ fn a_late_record_stops_a_range_and_the_rest_is_read_in_order() {
     lines.extend(disturbance(3, 10)); // uses 7000 + 0: undeclared
     let bytes = bytes_of(&lines, true);
     check("late", &bytes, &ParseOptions::new("late"), 3);
+}
+
+/// `base(n)` with `balances` `#PSALDO` lines in the header, and `after` after them.
+fn with_balances(n: usize, balances: usize, after: &[&str]) -> Vec<String> {
+    let mut lines = base(n);
+    let mut extra: Vec<String> = (0..balances)
+        .map(|k| format!("#PSALDO 0 2023{:02} 4010 {{1 \"10\"}} {k}.00", 1 + k % 12))
+        .collect();
+    extra.extend(after.iter().map(|s| s.to_string()));
+    lines.splice(9..9, extra);
+    lines
+}
+
+#[test]
+fn the_helpers_start_where_the_headers_balances_begin() {
+    // Every range read by a helper that started at the first #PSALDO is merged.
+    let bytes = bytes_of(&with_balances(400, 3000, &[]), false);
+    for threads in [2, 3, 5] {
+        check_all_merged("balances", &bytes, &ParseOptions::new("balances"), threads);
+    }
+    // A declaration after the balances: the helpers' ranges (read without it) are read
+    // again in order, so the rows using the account are not reported as undeclared.
+    let mut lines = with_balances(400, 3000, &["#KONTO 7001 \"Sent konto\""]);
+    lines.extend(disturbance(3, 1)); // a row on 7001
+    let bytes = bytes_of(&lines, true);
+    let p = parse_each(&bytes, &ParseOptions::new("late-chart"), |_, _| {});
+    assert!(!p.diagnostics.iter().any(|d| d.message.contains("7001")));
+    for threads in [2, 4] {
+        check(
+            "late-chart",
+            &bytes,
+            &ParseOptions::new("late-chart"),
+            threads,
+        );
+    }
+    // Another fiscal year after the balances: a helper (which read the vouchers with the
+    // year before) is not merged; every voucher is reported outside the year, as in order.
+    let lines = with_balances(400, 3000, &["#RAR 0 20220101 20221231"]);
+    let bytes = bytes_of(&lines, false);
+    let p = parse_each(&bytes, &ParseOptions::new("late-year"), |_, _| {});
+    let outside = |p: &Parsed| {
+        p.diagnostics
+            .iter()
+            .filter(|d| d.message.contains("utanför"))
+            .count()
+    };
+    assert!(outside(&p) >= 400, "{}", outside(&p));
+    for threads in [2, 4] {
+        check(
+            "late-year",
+            &bytes,
+            &ParseOptions::new("late-year"),
+            threads,
+        );
+    }
+    // A #VER without a body among the balances, and the header's end past the first cut.
+    let lines = with_balances(
+        400,
+        3000,
+        &["#VER A 1 20230101", "#PSALDO 0 202301 4010 {} 1"],
+    );
+    let bytes = bytes_of(&lines, false);
+    check(
+        "ver-in-header",
+        &bytes,
+        &ParseOptions::new("ver-in-header").lenient(),
+        3,
+    );
 }
 
 #[test]

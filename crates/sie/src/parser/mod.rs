@@ -110,13 +110,25 @@ pub(crate) struct Core {
     suppressed: (u64, u64),
     /// Whether voucher rows may take the fast path (off in tests comparing both paths).
     fast_rows: bool,
-    /// Records other than voucher records (`#VER`, `#TRANS`, `#RTRANS`, `#BTRANS`) read so
-    /// far: a fork for the parallel reader is merged only if none came between the fork
-    /// and the merge ([`parallel`]).
+    /// Records read so far that can change how later voucher lines read: every record but
+    /// the voucher records (`#VER`, `#TRANS`, `#RTRANS`, `#BTRANS`) and the balances
+    /// ([`is_balance_label`]). A fork for the parallel reader is merged only if none came
+    /// between the fork and the merge ([`parallel`]).
     header_records: u64,
     /// A fork of the parallel reader: it stops (see `stopped`) before a line it cannot read
     /// without the state of the lines before it, and keeps the bytes of the symbols it adds.
     fork: Option<Box<ForkState>>,
+}
+
+/// Whether `label` (upper case) is a balance record: `#IB`, `#UB`, `#RES`, `#OIB`, `#OUB`,
+/// `#PSALDO` or `#PBUDGET`. Reading one changes nothing that reading a voucher looks at (it
+/// adds a balance, may add symbols, and may give a diagnostic of its own), so the parallel
+/// reader's helpers may start on the vouchers while the header's balances are still read.
+pub(crate) fn is_balance_label(label: &[u8]) -> bool {
+    matches!(
+        label,
+        b"#IB" | b"#UB" | b"#RES" | b"#OIB" | b"#OUB" | b"#PSALDO" | b"#PBUDGET"
+    )
 }
 
 /// At most this many diagnostics are listed; the rest are counted.
@@ -500,6 +512,7 @@ impl Core {
                 self.stop_fork();
                 return false;
             }
+            _ if is_balance_label(label) => {}
             _ => self.header_records += 1,
         }
         if let Some(e) = split_err {
