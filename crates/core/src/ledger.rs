@@ -11,7 +11,6 @@
 use crate::config::{accounts_contain, AccountRange, Config};
 use crate::error::LoadError;
 use crate::money::{Date, MAX_AMOUNT_ORE};
-use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -295,12 +294,133 @@ fn key_hash(account: u32, year: i32, month: u32, list: u32) -> u32 {
 }
 
 /// The hash the index's table works with, made from the kept 32 bits alone (so the table
-/// can grow without the keys): spread over 64 bits, the table's bucket is chosen by the
-/// low bits and its tag by the top seven.
+/// can grow without the keys): spread over 64 bits, the table's slot is chosen by the top
+/// bits.
 #[inline]
 fn table_hash(hash: u32) -> u64 {
     u64::from(hash).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
+
+/// Asks the processor to fetch the cache line holding `*p` (a hint: nothing is read, and
+/// no address can fault). A no-op on other processors than x86-64.
+#[inline(always)]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `_mm_prefetch` only hints the cache; it does not dereference `p` in a way
+    // the program can observe, and an invalid address is ignored, not a fault.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// [`Summer`]'s index of the postings: open addressing with linear probing over one array
+/// of 8-byte slots, each a posting's [`key_hash`] (high half) and its index + 1 (low half),
+/// 0 when empty; at most three quarters full. A probe reads one slot of one array
+/// (hashbrown's table read a control byte and then a bucket: two cache misses a row when
+/// the table is larger than the cache, perf, issue 11), and the slot a row will probe can
+/// be fetched ahead ([`PostingIndex::prefetch`]).
+struct PostingIndex {
+    slots: Vec<u64>,
+    /// 64 − log2(slots): a hash's home slot is the top bits of its [`table_hash`].
+    shift: u32,
+    len: usize,
+}
+
+impl PostingIndex {
+    fn new() -> Self {
+        PostingIndex {
+            slots: vec![0; 16],
+            shift: 64 - 4,
+            len: 0,
+        }
+    }
+
+    #[inline]
+    fn home(&self, hash: u32) -> usize {
+        (table_hash(hash) >> self.shift) as usize
+    }
+
+    /// Fetches the home slot of `hash` ahead of a probe.
+    #[inline]
+    fn prefetch(&self, hash: u32) {
+        prefetch(self.slots.as_ptr().wrapping_add(self.home(hash)));
+    }
+
+    /// The posting index in the home slot of `hash`, when that slot holds one of the
+    /// same hash (to fetch the posting ahead; a probe may go on past the home slot).
+    #[inline]
+    fn at_home(&self, hash: u32) -> Option<u32> {
+        let slot = self.slots[self.home(hash)];
+        (slot != 0 && (slot >> 32) as u32 == hash).then(|| (slot as u32).wrapping_sub(1))
+    }
+
+    /// The index of the posting of `hash` for which `eq` holds.
+    #[inline]
+    fn find(&self, hash: u32, mut eq: impl FnMut(u32) -> bool) -> Option<u32> {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(hash);
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                return None;
+            }
+            if (slot >> 32) as u32 == hash {
+                let index = (slot as u32).wrapping_sub(1);
+                if eq(index) {
+                    return Some(index);
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds the posting `index` (not in the index) of `hash`.
+    fn insert(&mut self, hash: u32, index: u32) {
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+        self.place(u64::from(hash) << 32 | u64::from(index.wrapping_add(1)));
+        self.len += 1;
+    }
+
+    fn place(&mut self, slot: u64) {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home((slot >> 32) as u32);
+        while self.slots[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = slot;
+    }
+
+    fn grow(&mut self) {
+        let doubled = vec![0; self.slots.len() * 2];
+        let old = std::mem::replace(&mut self.slots, doubled);
+        self.shift -= 1;
+        for slot in old.into_iter().filter(|&s| s != 0) {
+            self.place(slot);
+        }
+    }
+}
+
+/// A row [`Summer::add`] has keyed but not yet summed: rows wait [`PIPELINE`] rows, while
+/// the slot they will probe (and then the posting in it) is fetched into the cache.
+#[derive(Clone, Copy, Default)]
+struct Pending {
+    number: u32,
+    year: i32,
+    month: u32,
+    list: u32,
+    hash: u32,
+    amount: i64,
+}
+
+/// How many rows [`Summer`] keeps waiting (a power of two): the slot of a row is fetched
+/// when it comes, its posting half-way, and it is summed when [`PIPELINE`] rows came after
+/// it. A row costs about a hundred nanoseconds to key; a cache miss to memory about as
+/// much, and a large ledger's postings and index are larger than the cache.
+const PIPELINE: usize = 8;
 
 /// The fewest bytes a voucher row takes in a file (`#TRANS 1 {} 1` and a line end is
 /// 15; rows of real exports are 30 to 100), for [`Summer::reserve_for`].
@@ -320,9 +440,12 @@ const MAX_RESERVED_POSTINGS: usize = 16 << 20;
 /// the index holds 8 bytes a posting, and the key is the posting itself: no copy of it.
 struct Summer<'k> {
     keep: &'k KeptObjects,
-    /// (posting index, [`key_hash`]) per posting: a probe reads a posting only when its
-    /// hash matches.
-    index: HashTable<(u32, u32)>,
+    /// The postings by key hash: a probe reads a posting only when its hash matches.
+    index: PostingIndex,
+    /// Rows keyed and not yet summed, oldest at `head` ([`Summer::flush`] sums them).
+    pending: [Pending; PIPELINE],
+    head: usize,
+    waiting: usize,
     postings: Vec<Posting>,
     /// The kept object lists; id 0 is the empty list.
     lists: Vec<PostingObjects>,
@@ -338,7 +461,10 @@ impl<'k> Summer<'k> {
     fn new(keep: &'k KeptObjects) -> Self {
         Summer {
             keep,
-            index: HashTable::new(),
+            index: PostingIndex::new(),
+            pending: [Pending::default(); PIPELINE],
+            head: 0,
+            waiting: 0,
             postings: Vec::new(),
             lists: vec![PostingObjects::default()],
             list_ids: FxHashMap::default(),
@@ -414,19 +540,62 @@ impl<'k> Summer<'k> {
             }
         };
         let hash = key_hash(number, year, month, list);
+        self.queue(Pending {
+            number,
+            year,
+            month,
+            list,
+            hash,
+            amount,
+        });
+    }
+
+    /// Queues a keyed row: its slot is fetched now, the posting in the slot of the row
+    /// half-way along, and the oldest row is summed once [`PIPELINE`] rows wait. The sums
+    /// and the order of the postings are those of summing each row as it comes.
+    #[inline]
+    fn queue(&mut self, row: Pending) {
+        self.index.prefetch(row.hash);
+        let half = self.pending[(self.head + PIPELINE / 2) % PIPELINE];
+        if self.waiting == PIPELINE {
+            if let Some(i) = self.index.at_home(half.hash) {
+                prefetch(self.postings.as_ptr().wrapping_add(i as usize));
+            }
+            let oldest = std::mem::replace(&mut self.pending[self.head], row);
+            self.head = (self.head + 1) % PIPELINE;
+            self.sum(oldest);
+        } else {
+            self.pending[(self.head + self.waiting) % PIPELINE] = row;
+            self.waiting += 1;
+        }
+    }
+
+    /// Sums the rows still waiting; the postings are complete after it.
+    fn flush(&mut self) {
+        while self.waiting > 0 {
+            let oldest = self.pending[self.head];
+            self.head = (self.head + 1) % PIPELINE;
+            self.waiting -= 1;
+            self.sum(oldest);
+        }
+    }
+
+    /// Adds a keyed row to its posting, or makes one.
+    #[inline]
+    fn sum(&mut self, row: Pending) {
+        let Pending {
+            number,
+            year,
+            month,
+            list,
+            hash,
+            amount,
+        } = row;
         let (postings, objects) = (&self.postings, &self.lists[list as usize]);
-        let found = self
-            .index
-            .find(table_hash(hash), |&(i, h)| {
-                h == hash && {
-                    let p = &postings[i as usize];
-                    p.account == number
-                        && p.month == month
-                        && p.year == year
-                        && p.objects.same(objects)
-                }
-            })
-            .map(|&(i, _)| i);
+        let found = self.index.find(hash, |i| {
+            let p = &postings[i as usize];
+            p.account == number && p.month == month && p.year == year && p.objects.same(objects)
+        });
         if let Some(i) = found {
             let p = &mut self.postings[i as usize];
             p.amount += amount;
@@ -442,8 +611,7 @@ impl<'k> Summer<'k> {
             objects: self.lists[list as usize].clone(),
             amount,
         });
-        self.index
-            .insert_unique(table_hash(hash), (index, hash), |&(_, h)| table_hash(h));
+        self.index.insert(hash, index);
     }
 
     /// Makes the kept list of the row whose pairs `picked` names (their places in
@@ -674,6 +842,7 @@ fn finish(path: &str, file: &delar_sie::SieFile, sums: VoucherSums<'_>) -> Ledge
             );
         }
     }
+    summer.flush();
     Ledger {
         path: path.to_string(),
         kind,
@@ -951,6 +1120,7 @@ mod tests {
                 }
             }
         }
+        summer.flush();
         let list = |p: &Posting| {
             let id = summer.lists.iter().position(|l| l.same(&p.objects));
             u32::try_from(id.expect("a posting's list is the summer's")).unwrap()
@@ -968,6 +1138,74 @@ mod tests {
             shared > 0,
             "no two keys share a hash: the test tests nothing"
         );
+    }
+
+    #[test]
+    fn postings_come_in_the_order_of_their_first_row() {
+        // Rows wait in the pipeline before they are summed: the postings are still one a
+        // key, in the order of each key's first row, with every row summed, for fewer rows
+        // than the pipeline holds and for enough to grow the index many times.
+        let keep = KeptObjects::all();
+        let accounts: Vec<Arc<str>> = (0..37)
+            .map(|a| Arc::from(format!("{}", 3000 + a)))
+            .collect();
+        let objects: Vec<Arc<str>> = (0..11).map(|o| Arc::from(format!("A{o}"))).collect();
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        for n in [
+            0,
+            1,
+            PIPELINE - 1,
+            PIPELINE,
+            PIPELINE + 1,
+            3 * PIPELINE,
+            20_000,
+        ] {
+            let mut summer = Summer::new(&keep);
+            let mut order: Vec<(u32, u32, usize)> = Vec::new();
+            let mut want: std::collections::HashMap<(u32, u32, usize), (i64, u32)> =
+                std::collections::HashMap::new();
+            for _ in 0..n {
+                let a = next(accounts.len() as u64) as usize;
+                let month = 1 + next(12) as u32;
+                let o = next(objects.len() as u64) as usize;
+                let amount = next(1000) as i64 - 500;
+                summer.add(
+                    &accounts[a],
+                    2023,
+                    month,
+                    || std::iter::once((1, &objects[o])),
+                    amount,
+                );
+                let key = (3000 + a as u32, month, o);
+                let e = want.entry(key).or_insert_with(|| {
+                    order.push(key);
+                    (0, 0)
+                });
+                e.0 += amount;
+                e.1 += 1;
+            }
+            summer.flush();
+            type Entry = ((u32, u32, usize), (i64, u32));
+            let got: Vec<Entry> = summer
+                .postings
+                .iter()
+                .map(|p| {
+                    let o = objects
+                        .iter()
+                        .position(|x| Some(&**x) == p.object(1))
+                        .expect("a posting's object");
+                    ((p.account, p.month, o), (p.amount, p.rows))
+                })
+                .collect();
+            let expected: Vec<_> = order.iter().map(|k| (*k, want[k])).collect();
+            assert_eq!(got, expected, "{n} rows");
+        }
     }
 
     #[test]
