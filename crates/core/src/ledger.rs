@@ -437,7 +437,11 @@ const MAX_RESERVED_POSTINGS: usize = 16 << 20;
 /// machine the kernel's (and the host's) work for fresh pages was a fifth of a large
 /// report's time (perf, issue 11). So a posting is 32 bytes with its objects as one
 /// pointer to a list shared by every posting with the same objects ([`PostingObjects`]),
-/// the index holds 8 bytes a posting, and the key is the posting itself: no copy of it.
+/// the index holds an 8-byte slot a posting (at most three quarters of its slots full,
+/// [`PostingIndex`]), and the key is the posting itself: no copy of it. In a ledger of
+/// millions of rows the postings and the index are larger than the cache, and a row's
+/// probe would wait for memory twice (its slot, then its posting): rows wait in a short
+/// pipeline while both are fetched ([`Pending`]).
 struct Summer<'k> {
     keep: &'k KeptObjects,
     /// The postings by key hash: a probe reads a posting only when its hash matches.
