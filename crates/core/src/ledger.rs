@@ -560,27 +560,30 @@ impl<'k> Summer<'k> {
     #[inline]
     fn queue(&mut self, row: Pending) {
         self.index.prefetch(row.hash);
-        let half = self.pending[(self.head + PIPELINE / 2) % PIPELINE];
         if self.waiting == PIPELINE {
+            let half = self.pending[(self.head + PIPELINE / 2) % PIPELINE];
             if let Some(i) = self.index.at_home(half.hash) {
                 prefetch(self.postings.as_ptr().wrapping_add(i as usize));
             }
-            let oldest = std::mem::replace(&mut self.pending[self.head], row);
-            self.head = (self.head + 1) % PIPELINE;
-            self.sum(oldest);
-        } else {
-            self.pending[(self.head + self.waiting) % PIPELINE] = row;
-            self.waiting += 1;
+            self.sum_oldest();
         }
+        self.pending[(self.head + self.waiting) % PIPELINE] = row;
+        self.waiting += 1;
+    }
+
+    /// Sums the oldest waiting row (there is one).
+    #[inline]
+    fn sum_oldest(&mut self) {
+        let oldest = self.pending[self.head];
+        self.head = (self.head + 1) % PIPELINE;
+        self.waiting -= 1;
+        self.sum(oldest);
     }
 
     /// Sums the rows still waiting; the postings are complete after it.
     fn flush(&mut self) {
         while self.waiting > 0 {
-            let oldest = self.pending[self.head];
-            self.head = (self.head + 1) % PIPELINE;
-            self.waiting -= 1;
-            self.sum(oldest);
+            self.sum_oldest();
         }
     }
 

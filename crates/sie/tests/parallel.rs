@@ -302,14 +302,12 @@ fn the_helpers_start_where_the_headers_balances_begin() {
     let bytes = bytes_of(&lines, true);
     let p = parse_each(&bytes, &ParseOptions::new("late-chart"), |_, _| {});
     assert!(!p.diagnostics.iter().any(|d| d.message.contains("7001")));
-    for threads in [2, 4] {
-        check(
-            "late-chart",
-            &bytes,
-            &ParseOptions::new("late-chart"),
-            threads,
-        );
-    }
+    let on_two_and_four = |name: &str, bytes: &[u8]| {
+        for threads in [2, 4] {
+            check(name, bytes, &ParseOptions::new(name), threads);
+        }
+    };
+    on_two_and_four("late-chart", &bytes);
     // Another fiscal year after the balances: a helper (which read the vouchers with the
     // year before) is not merged; every voucher is reported outside the year, as in order.
     let lines = with_balances(400, 3000, &["#RAR 0 20220101 20221231"]);
@@ -322,14 +320,7 @@ fn the_helpers_start_where_the_headers_balances_begin() {
             .count()
     };
     assert!(outside(&p) >= 400, "{}", outside(&p));
-    for threads in [2, 4] {
-        check(
-            "late-year",
-            &bytes,
-            &ParseOptions::new("late-year"),
-            threads,
-        );
-    }
+    on_two_and_four("late-year", &bytes);
     // A #VER without a body among the balances, and the header's end past the first cut.
     let lines = with_balances(
         400,

@@ -517,6 +517,13 @@ pub(crate) fn parse_buffer_parallel<A: Send>(
         // its balances begin (as a rule the longest part of a municipal header, which ends
         // with them), the helpers get their forks and start on the ranges after the first
         // (see `early_start`).
+        // Hands the helpers their forks, to take ranges from `first` on.
+        let start_helpers = |core: &mut Core, first: usize| {
+            next.store(first, Ordering::Relaxed);
+            for tx in &senders {
+                let _ = tx.send(Some(core.fork()));
+            }
+        };
         let mut pos = 0usize;
         let mut early = false;
         let may_start_early =
@@ -537,10 +544,7 @@ pub(crate) fn parse_buffer_parallel<A: Send>(
                 && early_start(&bytes[pos..])
             {
                 early = true;
-                next.store(1, Ordering::Relaxed);
-                for tx in &senders {
-                    let _ = tx.send(Some(core.fork()));
-                }
+                start_helpers(&mut core, 1);
             }
             let end = line_end(bytes, pos);
             if core.feed(&bytes[pos..], end - pos) {
@@ -575,10 +579,7 @@ pub(crate) fn parse_buffer_parallel<A: Send>(
             // over ranges (a `#VER` line that was not the header's end): not those.
             next.fetch_max(first, Ordering::Relaxed);
         } else {
-            next.store(first, Ordering::Relaxed);
-            for tx in &senders {
-                let _ = tx.send(Some(core.fork()));
-            }
+            start_helpers(&mut core, first);
         }
         run(&mut core, bytes, pos, bounds[first], &mut acc, each);
 
