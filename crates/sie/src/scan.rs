@@ -113,6 +113,17 @@ pub(crate) fn newlines16(chunk: &[u8; 16]) -> u16 {
     newlines16_bytes(chunk)
 }
 
+/// The mask of the `\n` bytes among 128.
+#[inline(always)]
+pub(crate) fn newlines128(block: &[u8; 128]) -> u128 {
+    let mut m = 0;
+    for (k, chunk) in block.chunks_exact(16).enumerate() {
+        let chunk: &[u8; 16] = chunk.try_into().expect("16 bytes");
+        m |= u128::from(newlines16(chunk)) << (16 * k);
+    }
+    m
+}
+
 /// [`newlines16`] one byte at a time (the portable path, and the reference in tests).
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
 fn newlines16_bytes(chunk: &[u8; 16]) -> u16 {
@@ -123,6 +134,52 @@ fn newlines16_bytes(chunk: &[u8; 16]) -> u16 {
         }
     }
     m
+}
+
+/// The masks of the ASCII digits and of the `.` bytes among 16 (an amount's characters).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+pub(crate) fn digits16(chunk: &[u8; 16]) -> (u16, u16) {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_set1_epi8,
+        _mm_sub_epi8,
+    };
+    // SAFETY: the 16 bytes read are `chunk`'s; an unaligned load has no alignment
+    // requirement; the intrinsics need SSE2, which this build enables (the `cfg` above).
+    unsafe {
+        let v = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+        // A digit is a byte whose distance above `0` is at most 9 (unsigned).
+        let d = _mm_sub_epi8(v, _mm_set1_epi8(b'0' as i8));
+        let nine = _mm_set1_epi8(9);
+        let digits = _mm_cmpeq_epi8(_mm_max_epu8(d, nine), nine);
+        let dots = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'.' as i8));
+        (
+            _mm_movemask_epi8(digits) as u16,
+            _mm_movemask_epi8(dots) as u16,
+        )
+    }
+}
+
+/// The masks of the ASCII digits and of the `.` bytes among 16 (an amount's characters).
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline(always)]
+pub(crate) fn digits16(chunk: &[u8; 16]) -> (u16, u16) {
+    digits16_bytes(chunk)
+}
+
+/// [`digits16`] one byte at a time (the portable path, and the reference in tests).
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+fn digits16_bytes(chunk: &[u8; 16]) -> (u16, u16) {
+    let (mut digits, mut dots) = (0, 0);
+    for (i, &b) in chunk.iter().enumerate() {
+        if b.is_ascii_digit() {
+            digits |= 1 << i;
+        }
+        if b == b'.' {
+            dots |= 1 << i;
+        }
+    }
+    (digits, dots)
 }
 
 /// Masks of 16 bytes: space or tab, `"` or `\`, `{` or `}`.
@@ -213,7 +270,8 @@ mod tests {
         fn vector_and_byte_classification_agree(
             bytes in proptest::collection::vec(
                 prop_oneof![Just(b' '), Just(b'\t'), Just(b'"'), Just(b'{'), Just(b'}'),
-                    Just(b'\\'), Just(b'\n'), any::<u8>()],
+                    Just(b'\\'), Just(b'\n'), Just(b'.'), Just(b'0'), Just(b'9'), Just(b'/'),
+                    Just(b':'), any::<u8>()],
                 128,
             ),
             len in 0usize..128,
@@ -222,6 +280,7 @@ mod tests {
                 prop_assert_eq!(classify16(chunk), classify16_bytes(chunk), "chunk {}", k);
                 let chunk: &[u8; 16] = chunk.try_into().unwrap();
                 prop_assert_eq!(newlines16(chunk), newlines16_bytes(chunk), "chunk {}", k);
+                prop_assert_eq!(digits16(chunk), digits16_bytes(chunk), "chunk {}", k);
             }
             let c = Classes::<u128>::of_line(&bytes, len);
             for (i, &b) in bytes.iter().enumerate() {

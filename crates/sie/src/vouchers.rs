@@ -286,6 +286,21 @@ impl Vouchers {
         start
     }
 
+    /// [`Vouchers::add_list`] for the first `n` pairs of `list` (the hot path's list of up
+    /// to four): the four are copied and the store cut back to `n` of them, with no loop
+    /// whose end depends on `n`.
+    #[inline(always)]
+    pub(crate) fn add_list4(&mut self, list: &[Pair; 4], n: usize) -> u32 {
+        debug_assert!(n <= 4);
+        if n == 0 {
+            return 0;
+        }
+        let len = self.pairs.len();
+        self.pairs.extend_from_slice(list);
+        self.pairs.truncate(len + n);
+        u32::try_from(len).unwrap_or(u32::MAX)
+    }
+
     /// Sets every source line to 0 (for comparing the data of two reads).
     pub(crate) fn clear_lines(&mut self) {
         for h in &mut self.heads {

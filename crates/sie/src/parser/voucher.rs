@@ -374,11 +374,41 @@ impl Core {
     /// [`Core::row_after_added`] first.
     #[inline(always)]
     pub(super) fn push_row(&mut self, row: Row, column: u32) {
+        self.push_row_with(|| row, column);
+    }
+
+    /// [`Core::push_row`] for the row `make` builds: built where it is stored on the usual
+    /// path, so that it is written straight into the store, field by field (a row built
+    /// in memory and then copied was read back right after being written in smaller
+    /// pieces, which stalled on every row).
+    #[inline(always)]
+    pub(super) fn push_row_with(&mut self, make: impl Fn() -> Row, column: u32) {
+        if self.added.is_some() || self.cur.is_none() {
+            self.push_row_after_added(make(), column);
+            return;
+        }
+        self.store_row(make(), column);
+    }
+
+    /// [`Core::push_row`] after an `#RTRANS` or outside a voucher (kept out of the usual
+    /// path).
+    #[cold]
+    #[inline(never)]
+    fn push_row_after_added(&mut self, row: Row, column: u32) {
         if self.added.is_some() && self.row_after_added(Some((row, column))) {
             return;
         }
-        let Some(cur) = self.cur.as_mut() else {
+        if self.cur.is_none() {
             self.file.vouchers.discard_parts(&row);
+            return;
+        }
+        self.store_row(row, column);
+    }
+
+    /// Stores a row of the open voucher and counts it.
+    #[inline(always)]
+    fn store_row(&mut self, row: Row, column: u32) {
+        let Some(cur) = self.cur.as_mut() else {
             return;
         };
         let kind = row.kind();
