@@ -2,10 +2,10 @@
 //! whole-buffer reader.
 //!
 //! Before the header is read, the input after its first line beginning with `#VER` is cut
-//! into ranges that each begin with such a line, large ones first and smaller ones towards
-//! the end ([`plan`]); a helper thread counts the newlines up to the first range it may
-//! take (`LineCounts`) while the calling thread reads the header (identification, chart,
-//! balances). Where the header's balances begin (`#IB`, `#PSALDO`, …: thousands of lines of
+//! into ranges that each begin with such a line: a small first one, then large ones and
+//! smaller ones towards the end ([`plan`]); a helper thread counts the newlines up to the
+//! first range it may take (`LineCounts`) while the calling thread reads the header
+//! (identification, chart, balances). Where the header's balances begin (`#IB`, `#PSALDO`, …: thousands of lines of
 //! a municipal ledger, which change nothing a voucher's reading looks at), the helpers get
 //! a *fork*, a copy of the parser as it stands then, and start on the ranges after the
 //! first while the calling thread reads on (a header without balances: when it ends). Every
@@ -391,8 +391,8 @@ fn plan(bytes: &[u8], threads: usize, min_range: usize) -> Vec<usize> {
 }
 
 /// The smallest range [`plan`] cuts for a reader that shares inputs from `min_bytes`: a
-/// sixteenth of it (256 KiB by default). The last ranges are that small so that the threads
-/// end together: at 1 MiB, the thread that took the last range ran on alone for about 2 ms
+/// sixteenth of it (256 KiB by default), the size of the first range and of the last ones.
+/// The last ranges are that small so that the threads end together: at 1 MiB, the thread that took the last range ran on alone for about 2 ms
 /// on average (`delar sie check` on the development VM), where a range costs a few
 /// microseconds to hand out and merge.
 fn min_range(min_bytes: usize) -> usize {
