@@ -11,18 +11,8 @@ use delar_core::{load_package, report_from_package, MemoryFiles, Options, Packag
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-fn walk(root: &Path, dir: &Path, files: &mut MemoryFiles) {
-    for entry in std::fs::read_dir(dir).expect("package folder") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            walk(root, &path, files);
-        } else {
-            let rel = path.strip_prefix(root).unwrap().to_string_lossy();
-            let rel = rel.replace('\\', "/");
-            files.files.insert(rel, std::fs::read(&path).unwrap());
-        }
-    }
-}
+#[path = "../tests/common/dir.rs"]
+mod dir;
 
 fn months(pkg: &Package) -> ([i64; 12], Option<[i64; 12]>) {
     let config = &pkg.config;
@@ -43,8 +33,9 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let dir = args.next().expect("usage: compute_time PACKAGE_DIR [RUNS]");
     let runs: usize = args.next().map_or(20, |r| r.parse().expect("RUNS"));
-    let mut files = MemoryFiles::new();
-    walk(Path::new(&dir), Path::new(&dir), &mut files);
+    let files = MemoryFiles {
+        files: dir::files_under(Path::new(&dir)),
+    };
     let pkg = load_package(&files, None).expect("package");
     let postings = pkg.current.postings.len() + pkg.prior.as_ref().map_or(0, |l| l.postings.len());
     let (mut serial, mut beside, mut whole) = (Vec::new(), Vec::new(), Vec::new());

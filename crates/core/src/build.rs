@@ -486,6 +486,10 @@ pub fn drop_empty_sections(sections: Vec<Section>) -> Vec<Section> {
 }
 
 #[cfg(test)]
+#[path = "../tests/common/dir.rs"]
+mod test_dir;
+
+#[cfg(test)]
 mod tests {
     use super::{compute_with_months, summary_sentence};
     use crate::{load_package, MemoryFiles};
@@ -493,24 +497,12 @@ mod tests {
 
     /// Every file of the example package `name`, by its path in the package.
     fn example(name: &str) -> MemoryFiles {
-        fn walk(root: &Path, dir: &Path, files: &mut MemoryFiles) {
-            for entry in std::fs::read_dir(dir).expect("example folder") {
-                let path = entry.expect("entry").path();
-                if path.is_dir() {
-                    walk(root, &path, files);
-                } else {
-                    let rel = path.strip_prefix(root).unwrap().to_string_lossy();
-                    let rel = rel.replace('\\', "/");
-                    files.files.insert(rel, std::fs::read(&path).unwrap());
-                }
-            }
-        }
         let root = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../examples")
             .join(name);
-        let mut files = MemoryFiles::new();
-        walk(&root, &root, &mut files);
-        files
+        MemoryFiles {
+            files: super::test_dir::files_under(&root),
+        }
     }
 
     #[test]

@@ -12,27 +12,14 @@ fn workspace() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
 
+#[path = "common/dir.rs"]
+mod dir;
+
 /// Every file under `dir`, by `/`-separated path relative to it.
 fn read_dir(dir: &Path) -> MemoryFiles {
-    fn walk(root: &Path, dir: &Path, files: &mut MemoryFiles) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        for path in entries {
-            if path.is_dir() {
-                walk(root, &path, files);
-            } else {
-                let rel = path.strip_prefix(root).unwrap().to_string_lossy();
-                let rel = rel.replace('\\', "/");
-                files.files.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
+    MemoryFiles {
+        files: dir::files_under(dir),
     }
-    let mut files = MemoryFiles::new();
-    walk(dir, dir, &mut files);
-    files
 }
 
 fn kommun_files() -> MemoryFiles {

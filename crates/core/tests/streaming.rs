@@ -9,30 +9,16 @@ use delar_core::{load_package, LoadError, MemoryFiles, SourceError, SourceFiles}
 use std::io::Read;
 use std::path::Path;
 
-/// Every file under `dir`, by its path relative to `root`.
-fn load_dir(root: &Path, dir: &Path, files: &mut MemoryFiles) {
-    for entry in std::fs::read_dir(dir).expect("example folder") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            load_dir(root, &path, files);
-        } else {
-            let rel = path
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            files.files.insert(rel, std::fs::read(&path).unwrap());
-        }
-    }
-}
+#[path = "common/dir.rs"]
+mod dir;
 
 fn example(name: &str) -> MemoryFiles {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../examples")
         .join(name);
-    let mut files = MemoryFiles::new();
-    load_dir(&root, &root, &mut files);
-    files
+    MemoryFiles {
+        files: dir::files_under(&root),
+    }
 }
 
 fn is_ledger(path: &str) -> bool {
