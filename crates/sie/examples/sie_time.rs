@@ -3,7 +3,12 @@
 //! whole-buffer reader without its hot path; `check` is what `delar sie check` reads, on one
 //! thread: the streaming whole-buffer reader without texts; `parallel` the same on every
 //! core, as `delar sie check` reads it (without the process's start and the file's
-//! mapping); both print the median of the runs).
+//! mapping); both print the median of the runs). Two references for the machine's speed, on
+//! one thread, with no checks: `lines` counts the lines (`memchr`), and `scan` visits every
+//! line and sums the amounts of the `#TRANS` rows (the token after the object list, read as
+//! öre), the least a reader of the rows must do; `tools/bench/sie-check.sh` gives the
+//! check's speed as a share of `scan`'s, measured in the same minute, so that figures of
+//! faster and slower machines can be compared.
 fn main() {
     let mut args = std::env::args().skip(1);
     let p = args.next().unwrap_or_default();
@@ -22,6 +27,27 @@ fn main() {
             bytes.len() as f64 / el.as_secs_f64() / 1e6,
         );
     };
+    if mode == "lines" || mode == "scan" {
+        let mut times = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let t = std::time::Instant::now();
+            let (rows, sum) = if mode == "lines" {
+                (memchr::memchr_iter(b'\n', &bytes).count(), 0)
+            } else {
+                plain_scan(&bytes)
+            };
+            times.push((t.elapsed(), rows, sum));
+        }
+        times.sort();
+        let (median, rows, sum) = times[times.len() / 2];
+        println!(
+            "{mode} (one thread): median {median:?} min {:?} {:.0} MB/s (median) of {runs} runs, {} {rows}, sum {sum}",
+            times[0].0,
+            bytes.len() as f64 / median.as_secs_f64() / 1e6,
+            if mode == "lines" { "lines" } else { "rows" },
+        );
+        return;
+    }
     if mode == "check" || mode == "parallel" {
         let options = options.clone().without_texts();
         let mut times = Vec::with_capacity(runs);
@@ -80,4 +106,52 @@ fn main() {
             });
         }
     }
+}
+
+/// The `scan` reference: the lines found with `memchr`; on a line beginning with `#TRANS`
+/// (after spaces and tabs),
+/// the token after the object list's `}` read as an amount in öre (`-`, digits, up to two
+/// decimals) and summed. Rows whose amount it cannot read this way are not counted.
+fn plain_scan(bytes: &[u8]) -> (usize, i64) {
+    let (mut rows, mut sum) = (0usize, 0i64);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
+        let mut line = &bytes[start..end];
+        start = end + 1;
+        while let [b' ' | b'\t', rest @ ..] = line {
+            line = rest;
+        }
+        if !line.starts_with(b"#TRANS") {
+            continue;
+        }
+        let Some(close) = memchr::memchr(b'}', line) else {
+            continue;
+        };
+        let mut i = close + 1;
+        while i < line.len() && (line[i] == b' ' || line[i] == b'\t') {
+            i += 1;
+        }
+        let neg = line.get(i) == Some(&b'-');
+        i += usize::from(neg);
+        let (mut v, mut decimals, mut dot, mut digits) = (0i64, 0u32, false, 0);
+        while let Some(&b) = line.get(i) {
+            match b {
+                b'0'..=b'9' if !dot || decimals < 2 => {
+                    v = v * 10 + i64::from(b - b'0');
+                    digits += 1;
+                    decimals += u32::from(dot);
+                }
+                b'.' if !dot => dot = true,
+                _ => break,
+            }
+            i += 1;
+        }
+        if digits == 0 {
+            continue;
+        }
+        v *= 10i64.pow(2 - decimals);
+        rows += 1;
+        sum += if neg { -v } else { v };
+    }
+    (rows, sum)
 }
