@@ -28,18 +28,14 @@ fn main() {
         );
     };
     if mode == "lines" || mode == "scan" {
-        let mut times = Vec::with_capacity(runs);
-        for _ in 0..runs {
-            let t = std::time::Instant::now();
-            let (rows, sum) = if mode == "lines" {
+        let times = timed_runs(runs, || {
+            if mode == "lines" {
                 (memchr::memchr_iter(b'\n', &bytes).count(), 0)
             } else {
                 plain_scan(&bytes)
-            };
-            times.push((t.elapsed(), rows, sum));
-        }
-        times.sort();
-        let (median, rows, sum) = times[times.len() / 2];
+            }
+        });
+        let (median, (rows, sum)) = times[times.len() / 2];
         println!(
             "{mode} (one thread): median {median:?} min {:?} {:.0} MB/s (median) of {runs} runs, {} {rows}, sum {sum}",
             times[0].0,
@@ -50,9 +46,7 @@ fn main() {
     }
     if mode == "check" || mode == "parallel" {
         let options = options.clone().without_texts();
-        let mut times = Vec::with_capacity(runs);
-        for _ in 0..runs {
-            let t = std::time::Instant::now();
+        let times = timed_runs(runs, || {
             let (parsed, rows) = if mode == "check" {
                 let mut rows = 0usize;
                 let parsed = delar_sie::parse_each(&bytes, &options, |_, v| rows += v.row_count());
@@ -67,10 +61,9 @@ fn main() {
                 );
                 (parsed, rows.iter().sum())
             };
-            times.push((t.elapsed(), rows, parsed.diagnostics.len()));
-        }
-        times.sort();
-        let (median, rows, diags) = times[times.len() / 2];
+            (rows, parsed.diagnostics.len())
+        });
+        let (median, (rows, diags)) = times[times.len() / 2];
         let threads = if mode == "check" {
             "one thread"
         } else {
@@ -116,21 +109,16 @@ fn plain_scan(bytes: &[u8]) -> (usize, i64) {
     let (mut rows, mut sum) = (0usize, 0i64);
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
-        let mut line = &bytes[start..end];
+        let line = bytes[start..end].trim_ascii_start();
         start = end + 1;
-        while let [b' ' | b'\t', rest @ ..] = line {
-            line = rest;
-        }
         if !line.starts_with(b"#TRANS") {
             continue;
         }
         let Some(close) = memchr::memchr(b'}', line) else {
             continue;
         };
-        let mut i = close + 1;
-        while i < line.len() && (line[i] == b' ' || line[i] == b'\t') {
-            i += 1;
-        }
+        let line = line[close + 1..].trim_ascii_start();
+        let mut i = 0;
         let neg = line.get(i) == Some(&b'-');
         i += usize::from(neg);
         let (mut v, mut decimals, mut dot, mut digits) = (0i64, 0u32, false, 0);
@@ -154,4 +142,18 @@ fn plain_scan(bytes: &[u8]) -> (usize, i64) {
         sum += if neg { -v } else { v };
     }
     (rows, sum)
+}
+
+/// Runs `f` `runs` times: each run's time with what it returned, sorted (the median at
+/// the middle, the minimum first).
+fn timed_runs<T: Ord>(runs: usize, mut f: impl FnMut() -> T) -> Vec<(std::time::Duration, T)> {
+    let mut times: Vec<_> = (0..runs.max(1))
+        .map(|_| {
+            let t = std::time::Instant::now();
+            let out = f();
+            (t.elapsed(), out)
+        })
+        .collect();
+    times.sort();
+    times
 }
