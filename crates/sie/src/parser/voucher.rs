@@ -11,10 +11,15 @@ use rustc_hash::FxHashSet;
 pub(super) struct VoucherKeys {
     pub(super) ranges: FxHashMap<u32, std::collections::BTreeMap<u64, u64>>,
     pub(super) other: FxHashSet<(u32, Box<[u8]>)>,
-    /// The last range of one series, (series, start, end), whose end may be ahead of its
-    /// entry in `ranges`: numbers that count up touch no map.
-    pub(super) tail: Option<(u32, u64, u64)>,
+    /// The last range of each series seen lately, (series, start, end), whose end may be
+    /// ahead of its entry in `ranges`: numbers that count up touch no map, also when the
+    /// series take turns (as vouchers of several series are written in date order). At most
+    /// [`TAILS`] series; the oldest is written back to make room.
+    pub(super) tails: Vec<(u32, u64, u64)>,
 }
+
+/// How many series [`VoucherKeys::tails`] follows at once.
+const TAILS: usize = 16;
 
 impl VoucherKeys {
     /// Records `number` in `series`; false when it was already there.
@@ -33,27 +38,29 @@ impl VoucherKeys {
         let n = number
             .iter()
             .fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
-        if let Some((s, _, end)) = &mut self.tail {
-            if *s == series && n == *end + 1 {
-                *end = n;
+        let at = self.tails.iter().position(|t| t.0 == series);
+        if let Some(k) = at {
+            let t = &mut self.tails[k];
+            if n == t.2 + 1 {
+                t.2 = n;
                 return true;
             }
-        }
-        if let Some((s, start, end)) = self.tail.take() {
+            let (s, start, end) = self.tails.swap_remove(k);
+            self.ranges.entry(s).or_default().insert(start, end);
+        } else if self.tails.len() == TAILS {
+            let (s, start, end) = self.tails.remove(0);
             self.ranges.entry(s).or_default().insert(start, end);
         }
         let fresh = self.insert_number(series, n);
-        self.tail = self
-            .ranges
-            .get(&series)
-            .and_then(|m| m.last_key_value())
-            .map(|(&start, &end)| (series, start, end));
+        if let Some((&start, &end)) = self.ranges.get(&series).and_then(|m| m.last_key_value()) {
+            self.tails.push((series, start, end));
+        }
         fresh
     }
 
-    /// Writes the last range back into `ranges` (for the parallel reader's merge).
+    /// Writes the last ranges back into `ranges` (for the parallel reader's merge).
     pub(super) fn flush_tail(&mut self) {
-        if let Some((s, start, end)) = self.tail.take() {
+        for (s, start, end) in self.tails.drain(..) {
             self.ranges.entry(s).or_default().insert(start, end);
         }
     }
@@ -632,18 +639,25 @@ mod tests {
             seed ^= seed << 17;
             seed % m
         };
-        for _ in 0..200 {
+        for round in 0..300 {
             let mut keys = VoucherKeys::default();
             let mut seen = std::collections::HashSet::new();
-            let mut n = next(20);
-            for _ in 0..300 {
-                n = match next(10) {
-                    0..=5 => n + 1,
-                    6 => n + next(5) + 2,
+            // Two series in the first rounds; later up to 24 taking turns (more than
+            // `TAILS`), each counting on from its own last number.
+            let series_count = if round < 100 { 2 } else { 24 };
+            let mut last = vec![next(20); series_count as usize];
+            let mut series = 0u32;
+            for _ in 0..400 {
+                if next(3) == 0 {
+                    series = next(series_count) as u32;
+                }
+                let n = &mut last[series as usize];
+                *n = match next(10) {
+                    0..=5 => *n + 1,
+                    6 => *n + next(5) + 2,
                     7 => n.saturating_sub(next(8)),
                     _ => next(60),
                 };
-                let series = (next(7) == 0) as u32;
                 let text = if next(20) == 0 {
                     format!("0{n}")
                 } else {
@@ -654,7 +668,19 @@ mod tests {
                     seen.insert((series, text.clone())),
                     "{series} {text}"
                 );
+                if next(50) == 0 {
+                    keys.flush_tail();
+                }
             }
+            // Everything written back: the maps hold every number inserted, no other.
+            keys.flush_tail();
+            let held: usize = keys
+                .ranges
+                .values()
+                .flat_map(|m| m.iter().map(|(s, e)| (e - s + 1) as usize))
+                .sum::<usize>()
+                + keys.other.len();
+            assert_eq!(held, seen.len());
         }
     }
 }
