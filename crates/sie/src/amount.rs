@@ -160,6 +160,12 @@ pub struct Quantity {
 }
 
 impl Quantity {
+    /// Zero, written `0` (no decimals).
+    pub const ZERO: Quantity = Quantity {
+        mantissa: 0,
+        scale: 0,
+    };
+
     /// Reads a quantity as written in SIE (up to nine decimals, kept exactly).
     pub fn parse(text: &[u8]) -> Result<Self, NumberError> {
         let (mantissa, scale) = parse_decimal(text, 9)?;

@@ -69,11 +69,15 @@ fn huge_pages<T>(v: &Vec<T>) {
 /// A text with no entry in the text buffer.
 pub(crate) const NO_TEXT: u32 = 0;
 /// Bits of [`Row::meta`] holding the number of object pairs.
-const OBJECT_COUNT_BITS: u32 = 29;
+const OBJECT_COUNT_BITS: u32 = 28;
 const OBJECT_COUNT_MASK: u32 = (1 << OBJECT_COUNT_BITS) - 1;
+/// Flag of [`Row::meta`]: the row's quantity is `0` (written so; Fortnox writes it on every
+/// row) and it has no other rare field, so nothing is stored aside for it. Never together
+/// with [`EXTRA_FLAG`].
+pub(crate) const ZERO_QUANTITY_FLAG: u32 = 1 << OBJECT_COUNT_BITS;
 /// Flag of [`Row::meta`]: the row has a quantity or signature, and [`Row::text`] is an index
 /// into [`Vouchers::extras`] (which holds the text id).
-pub(crate) const EXTRA_FLAG: u32 = 1 << OBJECT_COUNT_BITS;
+pub(crate) const EXTRA_FLAG: u32 = 1 << (OBJECT_COUNT_BITS + 1);
 /// Where the kind starts in [`Row::meta`].
 const KIND_SHIFT: u32 = 30;
 
@@ -103,7 +107,8 @@ pub(crate) struct Row {
     pub(crate) account: u32,
     /// First object pair in [`Vouchers::pairs`] (lists are stored once and shared).
     pub(crate) objects: u32,
-    /// Number of object pairs (low 29 bits), [`EXTRA_FLAG`], kind (high 2 bits).
+    /// Number of object pairs (low 28 bits), [`ZERO_QUANTITY_FLAG`], [`EXTRA_FLAG`], kind
+    /// (high 2 bits).
     pub(crate) meta: u32,
     /// Text id ([`NO_TEXT`] for none), or with [`EXTRA_FLAG`] an index into
     /// [`Vouchers::extras`].
@@ -286,19 +291,23 @@ impl Vouchers {
         start
     }
 
-    /// [`Vouchers::add_list`] for the first `n` pairs of `list` (the hot path's list of up
-    /// to four): the four are copied and the store cut back to `n` of them, with no loop
-    /// whose end depends on `n`.
+    /// Where a list of `n` pairs (at most four) that the hot path is about to add with
+    /// [`Vouchers::push_pair`] starts ([`Vouchers::add_list`]'s value for it), with room
+    /// made for the four.
     #[inline(always)]
-    pub(crate) fn add_list4(&mut self, list: &[Pair; 4], n: usize) -> u32 {
+    pub(crate) fn begin_list4(&mut self, n: usize) -> u32 {
         debug_assert!(n <= 4);
+        self.pairs.reserve(4);
         if n == 0 {
             return 0;
         }
-        let len = self.pairs.len();
-        self.pairs.extend_from_slice(list);
-        self.pairs.truncate(len + n);
-        u32::try_from(len).unwrap_or(u32::MAX)
+        u32::try_from(self.pairs.len()).unwrap_or(u32::MAX)
+    }
+
+    /// Adds a pair of the list begun with [`Vouchers::begin_list4`].
+    #[inline(always)]
+    pub(crate) fn push_pair(&mut self, p: Pair) {
+        self.pairs.push(p);
     }
 
     /// Sets every source line to 0 (for comparing the data of two reads).
@@ -400,6 +409,8 @@ impl Vouchers {
         };
         let mut row = row;
         row.date = date;
+        // Its quantity (a zero one included) is in `quantity` now.
+        row.meta &= !ZERO_QUANTITY_FLAG;
         if row.has_extra() {
             if let Some(e) = self.extras.get_mut(row.text as usize) {
                 *e = Extra {
@@ -497,8 +508,12 @@ impl Vouchers {
         signature: Option<String>,
         registered: Option<Date>,
     ) -> (u32, u32) {
-        if quantity.is_none() && signature.is_none() && registered.is_none() {
-            return (text, 0);
+        if signature.is_none() && registered.is_none() {
+            match quantity {
+                None => return (text, 0),
+                Some(Quantity::ZERO) => return (text, ZERO_QUANTITY_FLAG),
+                Some(_) => {}
+            }
         }
         self.extras.push(Extra {
             text,
@@ -900,6 +915,9 @@ impl<'a> RowRef<'a> {
 
     /// Quantity, when given.
     pub fn quantity(&self) -> Option<Quantity> {
+        if self.row.meta & ZERO_QUANTITY_FLAG != 0 {
+            return Some(Quantity::ZERO);
+        }
         self.extra().and_then(|e| e.quantity)
     }
 

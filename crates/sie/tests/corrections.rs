@@ -358,3 +358,64 @@ proptest! {
         prop_assert_eq!(balances(&with.file, 0), balances(&without.file, 0));
     }
 }
+
+/// A quantity of `0` (Fortnox writes it on every row) is kept without an entry aside
+/// (`ZERO_QUANTITY_FLAG`); every reader, the corrections and a write and read back give the
+/// same quantities as for any other value.
+#[test]
+fn zero_quantities_read_as_written() {
+    let text = "#FLAGGA 0\n#SIETYP 4\n#RAR 0 20230101 20231231\n#KONTO 1930 \"Bank\"\n\
+        #KONTO 3001 \"F\"\n#VER A 1 20230105 \"\"\n{\n\
+        #TRANS 1930 {} 100.00 \"\" \"\" 0\n\
+        #TRANS 3001 {} -40.00 \"\" \"\" 0.00\n\
+        #TRANS 3001 {} -50.00 \"\" \"\" 00\n\
+        #TRANS 3001 {} -10.00 \"\" \"\" 2\n}\n\
+        #VER A 2 20230106 \"\"\n{\n\
+        #RTRANS 1930 {} 15.00 20230107 \"\" 0\n\
+        #TRANS 1930 {} 15.00 \"\" \"\" 0\n\
+        #BTRANS 1930 {} 5.00 \"\" \"\" 0\n\
+        #TRANS 3001 {} -10.00 \"\" \"\" 0 \"Sig\"\n\
+        #TRANS 3001 {} -5.00 \"\" \"\"\n}\n";
+    let q = |m, s| {
+        Some(Quantity {
+            mantissa: m,
+            scale: s,
+        })
+    };
+    let parsed = read_all_ways(text.as_bytes(), &ParseOptions::new("zero.se"));
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let quantities = |file: &SieFile| -> Vec<(RowKind, Option<Quantity>, Option<String>)> {
+        file.vouchers
+            .iter()
+            .flat_map(|v| {
+                v.rows()
+                    .map(|r| (r.kind(), r.quantity(), r.signature().map(str::to_string)))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let expected = vec![
+        (RowKind::Normal, q(0, 0), None),
+        (RowKind::Normal, q(0, 2), None),
+        (RowKind::Normal, q(0, 0), None),
+        (RowKind::Normal, q(2, 0), None),
+        (RowKind::Added, q(0, 0), None),
+        (RowKind::Removed, q(0, 0), None),
+        (RowKind::Normal, q(0, 0), Some("Sig".to_string())),
+        (RowKind::Normal, None, None),
+    ];
+    assert_eq!(quantities(&parsed.file), expected);
+    let added = parsed
+        .file
+        .vouchers
+        .iter()
+        .nth(1)
+        .unwrap()
+        .rows()
+        .next()
+        .unwrap();
+    assert_eq!(added.registered(), Date::new(2023, 1, 7));
+    let written = write(&parsed.file, SieType::Type4);
+    let again = read_all_ways(&written, &ParseOptions::new("zero.se"));
+    assert_eq!(quantities(&again.file), expected);
+}

@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::scan::{self, Classes, Mask};
-use crate::vouchers::{pack_date, Pair, Row};
+use crate::vouchers::{pack_date, Pair, Row, ZERO_QUANTITY_FLAG};
 /// An object pair as the hot path finds it: the dimension number and the offsets of the
 /// dimension and id tokens from the list's `{` (a line of the hot path is under 128 bytes).
 #[derive(Default, Clone, Copy)]
@@ -258,6 +258,24 @@ pub(super) fn fast_amount(pad: &Pad, start: usize, end: usize) -> Option<Amount>
     };
     let v = int as i64 * 100 + frac;
     Some(Amount(if neg { -v } else { v }))
+}
+
+/// A quantity of one to nine digits without sign or decimals (Fortnox writes `0` on every
+/// row), read without a call; `None` for any other form, which [`Quantity::parse`] reads.
+#[inline(always)]
+fn small_quantity(tok: &[u8]) -> Option<Quantity> {
+    if tok.is_empty() || tok.len() > 9 {
+        return None;
+    }
+    let mut mantissa = 0i64;
+    for &b in tok {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        mantissa = mantissa * 10 + i64::from(d);
+    }
+    Some(Quantity { mantissa, scale: 0 })
 }
 
 /// [`fast_amount`] one byte at a time: for the amounts longer than 16 bytes, and the
@@ -603,9 +621,12 @@ impl Core {
             }
         }
         let quantity = match quantity_tok {
-            Some((s, e, _)) if e > s => match Quantity::parse(&line[s..e]) {
-                Ok(q) => Some(q),
-                Err(_) => return false,
+            Some((s, e, _)) if e > s => match small_quantity(&line[s..e]) {
+                Some(q) => Some(q),
+                None => match Quantity::parse(&line[s..e]) {
+                    Ok(q) => Some(q),
+                    Err(_) => return false,
+                },
             },
             _ => None,
         };
@@ -614,18 +635,18 @@ impl Core {
         let objects = if same_as_prev {
             self.prev_list.start
         } else {
-            let mut list = [Pair {
-                dimension: 0,
-                id: 0,
-            }; 4];
-            for (slot, p) in list.iter_mut().zip(&pairs[..n]) {
+            // Each pair is written straight into the store (a list built on the stack and
+            // copied in 16-byte words was loaded before its 4-byte stores had reached the
+            // cache: a stalled load on every row with a new list).
+            let objects = self.file.vouchers.begin_list4(n);
+            for p in &pairs[..n] {
                 let at = |o: u8| list_open + usize::from(o);
-                *slot = Pair {
+                let id = self.intern_at(pad, at(p.os), at(p.oe));
+                self.file.vouchers.push_pair(Pair {
                     dimension: p.dim,
-                    id: self.intern_at(pad, at(p.os), at(p.oe)),
-                };
+                    id,
+                });
             }
-            let objects = self.file.vouchers.add_list4(&list, n);
             self.prev_list
                 .remember(pad, list_open, list_close, objects, &pairs, n);
             objects
@@ -654,10 +675,12 @@ impl Core {
             }
             _ => 0,
         };
-        let (text, extra) = if quantity.is_some() || signature_tok.is_some_and(|(s, e, _)| e > s) {
-            self.extra_fields(line, text, quantity, signature_tok)
-        } else {
-            (text, 0)
+        let signature = signature_tok.is_some_and(|(s, e, _)| e > s);
+        let (text, extra) = match quantity {
+            // As `text_and_extra` stores them, without the call.
+            None if !signature => (text, 0),
+            Some(Quantity::ZERO) if !signature => (text, ZERO_QUANTITY_FLAG),
+            _ => self.extra_fields(line, text, quantity, signature_tok),
         };
         let (meta, line, date) = (Row::meta(kind, n) | extra, self.line_no, pack_date(date));
         let row = || Row {
@@ -1128,6 +1151,35 @@ mod tests {
                 fast_amount_bytes(&token[..len]),
                 "{:?}", String::from_utf8_lossy(&token[..len])
             );
+        }
+    }
+
+    #[test]
+    fn small_quantities_read_as_quantity_parse_reads_them() {
+        for tok in [
+            "0",
+            "7",
+            "12",
+            "000",
+            "123456789",
+            "1234567890",
+            "-1",
+            "+1",
+            "1.5",
+            "1,5",
+            "",
+            "1a",
+            "a",
+            " 1",
+        ] {
+            if let Some(q) = small_quantity(tok.as_bytes()) {
+                assert_eq!(Ok(q), Quantity::parse(tok.as_bytes()), "{tok}");
+            } else {
+                assert!(
+                    !(1..=9).contains(&tok.len()) || !tok.bytes().all(|b| b.is_ascii_digit()),
+                    "{tok} is for the small form"
+                );
+            }
         }
     }
 
