@@ -447,6 +447,30 @@ impl<'b> LineCounts<'b> {
     }
 }
 
+/// How long a helper waits for its fork by polling before it blocks: the header is read
+/// in about a millisecond, and a thread woken from blocking on a virtual machine's idle
+/// core was seen to start 2 to 4 ms late (`delar sie check`, issue 11).
+const SPIN_FOR_FORK: std::time::Duration = std::time::Duration::from_millis(5);
+
+/// The helper's fork, or `None` when the calling thread reads on alone: polled for
+/// [`SPIN_FOR_FORK`], then waited for.
+fn await_fork(rx: &mpsc::Receiver<Option<Core>>) -> Option<Core> {
+    let start = std::time::Instant::now();
+    let mut polls = 0u32;
+    loop {
+        match rx.try_recv() {
+            Ok(fork) => return fork,
+            Err(mpsc::TryRecvError::Disconnected) => return None,
+            Err(mpsc::TryRecvError::Empty) => {}
+        }
+        polls = polls.wrapping_add(1);
+        if polls.is_multiple_of(64) && start.elapsed() > SPIN_FOR_FORK {
+            return rx.recv().ok().flatten();
+        }
+        std::hint::spin_loop();
+    }
+}
+
 /// Reads the ranges not yet taken (`next` counts them out) with the fork `w`, until none
 /// is left.
 #[allow(clippy::too_many_arguments)]
@@ -486,7 +510,6 @@ pub(crate) fn parse_buffer_parallel<A: Send>(
     init: &(dyn Fn() -> A + Sync),
     each: &Each<'_, A>,
 ) -> (Parsed, Vec<A>) {
-    let mut core = buffer_core(bytes, options, true);
     let mut acc = init();
     let mut accs = Vec::new();
     let min_bytes = min_bytes.max(1);
@@ -499,7 +522,7 @@ pub(crate) fn parse_buffer_parallel<A: Send>(
     let lines = LineCounts::new(bytes, &bounds);
     let next = AtomicUsize::new(usize::MAX);
 
-    std::thread::scope(|scope| {
+    let mut core = std::thread::scope(|scope| {
         // The helpers: they count the newlines up to their first range while the header is
         // read, then get their fork (or none, when the input is read on one thread).
         let mut senders = Vec::new();
@@ -512,14 +535,17 @@ pub(crate) fn parse_buffer_parallel<A: Send>(
                 handles.push(scope.spawn(move || {
                     // Up to the first range a helper may take, while the header is read.
                     lines.before(1);
-                    let Ok(Some(mut w)) = rx.recv() else {
-                        return None;
-                    };
+                    let mut w = await_fork(&rx)?;
                     let taken = take_ranges(&mut w, bytes, bounds, lines, next, init, each);
                     Some((w.fork.take().expect("a fork"), taken))
                 }));
             }
         }
+
+        // The helpers were started first: a thread can take milliseconds to be scheduled
+        // on an idle core of a virtual machine, and the encoding's detection (the first
+        // MiB) hides part of that.
+        let mut core = buffer_core(bytes, options, true);
 
         // The header: up to the first line beginning with `#VER` between vouchers. Where
         // its balances begin (as a rule the longest part of a municipal header, which ends
@@ -580,7 +606,7 @@ pub(crate) fn parse_buffer_parallel<A: Send>(
             for h in handles {
                 let _ = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
             }
-            return;
+            return core;
         }
         if early {
             // The helpers began at the range after the first; the header may have run on
@@ -625,6 +651,7 @@ pub(crate) fn parse_buffer_parallel<A: Send>(
             }
             at = run(&mut core, bytes, at, to, &mut acc, each);
         }
+        core
     });
     if core.finish() {
         hand(&mut core, &mut acc, each);
