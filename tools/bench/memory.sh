@@ -11,6 +11,7 @@
 # Prints a Markdown table (also to target/bench/memory.md). Generated files are deleted.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tools/bench/machine.sh
 SIZES=${SIZES:-100000 1000000}
 PACKAGE_SIZES=${PACKAGE_SIZES:-$SIZES}
 PROFILES=${PROFILES:-fortnox visma bl unit4 raindance}
@@ -36,7 +37,7 @@ measure() {
 }
 
 {
-echo "Peak memory, $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg), medians of $RUNS runs:"
+echo "Peak memory, $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg), $(memory_state), medians of $RUNS runs:"
 echo
 echo "| profile | what | rows | bytes of SIE | peak RSS | CPU (user+sys) | wall |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"

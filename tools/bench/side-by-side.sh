@@ -43,6 +43,8 @@ fi
 
 [ -n "${NO_BUILD:-}" ] || cargo build --release -q -p delar-cli -p delar-gen >&2
 
+. tools/bench/machine.sh
+
 # Median of the numbers on standard input.
 median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
@@ -147,7 +149,7 @@ PY
   {
     echo "### $PROFILE, $ROWS rows ($(date -u +%Y-%m-%dT%H:%MZ), load: $(cut -d' ' -f1-3 /proc/loadavg))"
     echo
-    echo "Machine: $(nproc) vCPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(rustc --version); $(hledger --version | head -1); $(ledger --version | head -1)."
+    echo "Machine: $(nproc) vCPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(rustc --version); $(hledger --version | head -1); $(ledger --version | head -1); $(memory_state)."
     echo "Package: two years, $bytes bytes of SIE; journal $(stat -c %s "$J") bytes. Medians of $RUNS runs; CPU = user + system seconds."
     echo
     echo "| command | wall median | CPU median | peak RSS | wall vs delar report |"

@@ -24,11 +24,12 @@ command -v hyperfine >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=nonin
 [ -n "${NO_BUILD:-}" ] || cargo build --release -q -p delar-cli -p delar-gen >&2
 [ -n "${NO_BUILD:-}" ] || cargo build --release -q -p delar-sie --example sie_time >&2
 SCAN=$BIN/examples/sie_time
+. tools/bench/machine.sh
 [ -x "$SCAN" ] || echo "note: $SCAN is missing (cargo build --release -p delar-sie --example sie_time); the scan columns stay empty" >&2
 
 {
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
-echo "\`delar sie check\`, $ROWS rows, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) × $cpu, load $(cut -d' ' -f1-3 /proc/loadavg), $RUNS runs each (hyperfine, 1 warm-up, the file in the page cache):"
+echo "\`delar sie check\`, $ROWS rows, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) × $cpu, load $(cut -d' ' -f1-3 /proc/loadavg), $RUNS runs each (hyperfine, 1 warm-up, the file in the page cache); $(memory_state):"
 echo
 echo "| profile | bytes | median | MB/s (median) | min | MB/s (min) | target 1 000 MB/s | plain scan, one thread (MB/s) | check / scan |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
