@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One line on what makes fresh memory cost more or less on this machine, for the benchmark
-# scripts' headers (sourced; defines `memory_state`). On the Firecracker VMs these figures
+# What the benchmark scripts' headers say of the machine (sourced; defines `cpu_model` and
+# `memory_state`). `memory_state` is one line on what makes fresh memory cost more or less. On the Firecracker VMs these figures
 # were taken on, free 2 MiB blocks are reported to the host at once (`page_reporting`,
 # order 9, `min_free_ms` 0) and the host drops them, so a process's first write to such a
 # block waits for the host to back it again: up to 8 ms a MiB against 0.1 ms for memory
@@ -19,4 +19,9 @@ memory_state() {
     damon="; DAMON $(cat /sys/kernel/mm/damon/admin/kdamonds/0/state 2>/dev/null)"
   fi
   echo "transparent huge pages: ${thp:-unknown}; $pr$damon"
+}
+
+# The processor's model name, as /proc/cpuinfo gives it.
+cpu_model() {
+  grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'
 }

@@ -24,6 +24,7 @@
 # Generated files live under target/bench/data and are deleted at the end (KEEP=1 keeps).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tools/bench/machine.sh
 ROWS=${ROWS:-1500000}
 PROFILES=${PROFILES:-${PROFILE:-unit4}}
 RUNS=${RUNS:-3}
@@ -42,8 +43,6 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 [ -n "${NO_BUILD:-}" ] || cargo build --release -q -p delar-cli -p delar-gen >&2
-
-. tools/bench/machine.sh
 
 # Median of the numbers on standard input.
 median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
@@ -149,7 +148,7 @@ PY
   {
     echo "### $PROFILE, $ROWS rows ($(date -u +%Y-%m-%dT%H:%MZ), load: $(cut -d' ' -f1-3 /proc/loadavg))"
     echo
-    echo "Machine: $(nproc) vCPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(rustc --version); $(hledger --version | head -1); $(ledger --version | head -1); $(memory_state)."
+    echo "Machine: $(nproc) vCPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(cpu_model); $(rustc --version); $(hledger --version | head -1); $(ledger --version | head -1); $(memory_state)."
     echo "Package: two years, $bytes bytes of SIE; journal $(stat -c %s "$J") bytes. Medians of $RUNS runs; CPU = user + system seconds."
     echo
     echo "| command | wall median | CPU median | peak RSS | wall vs delar report |"

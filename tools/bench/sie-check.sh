@@ -13,6 +13,7 @@
 # Prints a Markdown table (also to target/bench/sie-check.md). Generated files are deleted.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tools/bench/machine.sh
 ROWS=${ROWS:-1000000}
 RUNS=${RUNS:-10}
 PROFILES=${PROFILES:-fortnox visma bl unit4 raindance}
@@ -24,12 +25,10 @@ command -v hyperfine >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=nonin
 [ -n "${NO_BUILD:-}" ] || cargo build --release -q -p delar-cli -p delar-gen >&2
 [ -n "${NO_BUILD:-}" ] || cargo build --release -q -p delar-sie --example sie_time >&2
 SCAN=$BIN/examples/sie_time
-. tools/bench/machine.sh
 [ -x "$SCAN" ] || echo "note: $SCAN is missing (cargo build --release -p delar-sie --example sie_time); the scan columns stay empty" >&2
 
 {
-cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
-echo "\`delar sie check\`, $ROWS rows, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) × $cpu, load $(cut -d' ' -f1-3 /proc/loadavg), $RUNS runs each (hyperfine, 1 warm-up, the file in the page cache); $(memory_state):"
+echo "\`delar sie check\`, $ROWS rows, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) × $(cpu_model), load $(cut -d' ' -f1-3 /proc/loadavg), $RUNS runs each (hyperfine, 1 warm-up, the file in the page cache); $(memory_state):"
 echo
 echo "| profile | bytes | median | MB/s (median) | min | MB/s (min) | target 1 000 MB/s | plain scan, one thread (MB/s) | check / scan |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
