@@ -114,6 +114,11 @@ pub struct ReadStats {
     pub general_rows: u64,
     /// `#VER` lines read by the general reader.
     pub general_vers: u64,
+    /// Balance records (`#IB`, `#UB`, `#RES`, `#OIB`, `#OUB`, `#PSALDO`, `#PBUDGET`) read by
+    /// the hot path.
+    pub hot_balances: u64,
+    /// Balance records read by the general reader.
+    pub general_balances: u64,
 }
 
 impl std::ops::AddAssign for ReadStats {
@@ -123,6 +128,8 @@ impl std::ops::AddAssign for ReadStats {
         self.hot_vers += other.hot_vers;
         self.general_rows += other.general_rows;
         self.general_vers += other.general_vers;
+        self.hot_balances += other.hot_balances;
+        self.general_balances += other.general_balances;
     }
 }
 

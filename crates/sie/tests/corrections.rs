@@ -251,7 +251,9 @@ fn stats_count_the_lines_each_path_read() {
             hot_rows: 10,
             hot_vers: 3,
             general_rows: 0,
-            general_vers: 0
+            general_vers: 0,
+            hot_balances: 11,
+            general_balances: 0,
         }
     );
     let general = parse_without_hot_path(&bytes, &ParseOptions::new("f"));
@@ -261,7 +263,9 @@ fn stats_count_the_lines_each_path_read() {
             hot_rows: 0,
             hot_vers: 0,
             general_rows: 10,
-            general_vers: 3
+            general_vers: 3,
+            hot_balances: 0,
+            general_balances: 11,
         }
     );
     let bytes = data("identical.se");
@@ -273,7 +277,9 @@ fn stats_count_the_lines_each_path_read() {
             hot_rows: 5,
             hot_vers: 1,
             general_rows: 0,
-            general_vers: 0
+            general_vers: 0,
+            hot_balances: 3,
+            general_balances: 0,
         }
     );
 }

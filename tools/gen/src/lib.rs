@@ -50,6 +50,11 @@ pub struct LedgerSpec {
     /// `delar-sie`'s own writer. `delar-sie` reads both as one row (its rule for copies
     /// compares account, objects and amount only).
     pub signed_copy: bool,
+    /// How many (account, ansvar) pairs get a `#PSALDO` (prior year) and a `#PBUDGET`
+    /// (current year) per month, 24 lines each; `None` for the profile's habit (300 in the
+    /// municipal profiles, none in the others). A municipal SIE 3 or 4 export may carry a
+    /// period balance for every account and object: tens of thousands of pairs.
+    pub period_pairs: Option<u32>,
 }
 
 impl LedgerSpec {
@@ -63,6 +68,7 @@ impl LedgerSpec {
             line_end: None,
             checksum: None,
             signed_copy: false,
+            period_pairs: None,
         }
     }
 

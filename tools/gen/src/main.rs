@@ -66,6 +66,10 @@ enum Command {
         /// by default the copy has none, as Fortnox and BL write it.
         #[arg(long)]
         signed_copy: bool,
+        /// Draw this many (account, ansvar) pairs for #PSALDO and #PBUDGET, 24 lines each
+        /// (default: 300 in the municipal profiles, none in the others).
+        #[arg(long)]
+        period_pairs: Option<u32>,
         /// Output file.
         #[arg(long)]
         out: PathBuf,
@@ -122,6 +126,7 @@ fn run(cli: Cli) -> Result<(), String> {
             eol,
             ksumma,
             signed_copy,
+            period_pairs,
             out,
         } => {
             let mut spec = LedgerSpec::new(c.profile, c.rows, c.seed, c.year);
@@ -131,6 +136,7 @@ fn run(cli: Cli) -> Result<(), String> {
             });
             spec.checksum = ksumma;
             spec.signed_copy = signed_copy;
+            spec.period_pairs = period_pairs;
             let (t, bytes) = write_ledger_file(&out, &spec).map_err(|e| e.to_string())?;
             eprintln!(
                 "{}: {} bytes, {} row records, {} vouchers",

@@ -339,16 +339,20 @@ fn header<W: Write>(spec: &LedgerSpec, g: &Generator, w: &mut Lines<W>) -> io::R
             w.end()?;
         }
     }
-    if profile.municipal() {
-        period_records(spec, g, chart, w)?;
+    let pairs = spec
+        .period_pairs
+        .unwrap_or(if profile.municipal() { 300 } else { 0 });
+    if pairs > 0 {
+        period_records(spec, pairs, g, chart, w)?;
     }
     Ok(())
 }
 
-/// `#PSALDO` of the prior year and `#PBUDGET` of the current year for a sample of
-/// (account, ansvar) pairs, per month.
+/// `#PSALDO` of the prior year and `#PBUDGET` of the current year for a sample of `draws`
+/// (account, ansvar) pairs (duplicates drawn are written once), per month.
 fn period_records<W: Write>(
     spec: &LedgerSpec,
+    draws: u32,
     g: &Generator,
     chart: &Chart,
     w: &mut Lines<W>,
@@ -361,12 +365,12 @@ fn period_records<W: Write>(
         .filter(|n| (3000..9000).contains(n))
         .collect();
     let ansvar = chart.ids(1);
-    let mut pairs: Vec<(u32, u32)> = (0..300)
+    // The profiles without ansvar objects write the account's balance (`{}`).
+    let mut pairs: Vec<(u32, Option<u32>)> = (0..draws)
         .map(|_| {
-            (
-                result[rng.gen_range(0..result.len())],
-                ansvar[rng.gen_range(0..ansvar.len())],
-            )
+            let account = result[rng.gen_range(0..result.len())];
+            let id = (!ansvar.is_empty()).then(|| ansvar[rng.gen_range(0..ansvar.len())]);
+            (account, id)
         })
         .collect();
     pairs.sort_unstable();
@@ -379,7 +383,9 @@ fn period_records<W: Write>(
     ] {
         for &(account, id) in &pairs {
             let mut o = Objects::default();
-            o.push(1, id);
+            if let Some(id) = id {
+                o.push(1, id);
+            }
             let monthly =
                 rng.gen_range(100_000..50_000_000_i64) * if account < 4000 { -1 } else { 1 };
             for month in 1..=12u32 {

@@ -2,8 +2,8 @@
 //! with and without `#KSUMMA`, is read by `delar-sie`'s hot path, not its general record
 //! reader (ARCHITECTURE.md, "The SIE hot path"). The general reader reads the same rows
 //! several times slower, so a profile whose rows fall to it is a performance regression
-//! that no other test sees. The share of voucher rows and `#VER` lines the general reader
-//! took is printed (`cargo test -p delar-gen --test hot_path -- --nocapture`) and bounded.
+//! that no other test sees. The share of voucher rows, `#VER` lines and balance records the
+//! general reader took is printed (`cargo test -p delar-gen --test hot_path -- --nocapture`) and bounded.
 //! The parallel reader of `delar sie check` is checked to merge every range it cuts each
 //! profile into (a range it has to read again in order costs its share of the speed-up).
 
@@ -30,6 +30,12 @@ fn max_general_vers_ppm(_profile: Profile) -> u64 {
     0
 }
 
+/// The same for the header's balance records (`#IB`, `#UB`, `#RES`, `#PSALDO`, `#PBUDGET`, …,
+/// thousands of lines in the municipal profiles): zero for every profile.
+fn max_general_balances_ppm(_profile: Profile) -> u64 {
+    0
+}
+
 fn ppm(part: u64, whole: u64) -> u64 {
     (part * 1_000_000).div_ceil(whole.max(1))
 }
@@ -37,8 +43,8 @@ fn ppm(part: u64, whole: u64) -> u64 {
 #[test]
 fn every_profile_reads_on_the_hot_path() {
     let mut failures = Vec::new();
-    println!("| profile | line ends | #KSUMMA | rows | general rows | share | #VER | general #VER | share |");
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| profile | line ends | #KSUMMA | rows | general rows | share | #VER | general #VER | share | balances | general balances | share |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for profile in Profile::ALL {
         for eol in [LineEnd::Crlf, LineEnd::Lf] {
             for ksumma in [true, false] {
@@ -98,14 +104,18 @@ fn every_profile_reads_on_the_hot_path() {
 
                 let rows_ppm = ppm(s.general_rows, totals.records);
                 let vers_ppm = ppm(s.general_vers, totals.vouchers);
+                let balances = s.hot_balances + s.general_balances;
+                let balances_ppm = ppm(s.general_balances, balances);
                 println!(
-                    "| {profile} | {eol:?} | {ksumma} | {} | {} | {:.4} % | {} | {} | {:.4} % |",
+                    "| {profile} | {eol:?} | {ksumma} | {} | {} | {:.4} % | {} | {} | {:.4} % | {balances} | {} | {:.4} % |",
                     totals.records,
                     s.general_rows,
                     rows_ppm as f64 / 1e4,
                     totals.vouchers,
                     s.general_vers,
                     vers_ppm as f64 / 1e4,
+                    s.general_balances,
+                    balances_ppm as f64 / 1e4,
                 );
                 if rows_ppm > max_general_rows_ppm(profile) {
                     failures.push(format!(
@@ -113,6 +123,13 @@ fn every_profile_reads_on_the_hot_path() {
                         s.general_rows,
                         totals.records,
                         max_general_rows_ppm(profile)
+                    ));
+                }
+                if balances_ppm > max_general_balances_ppm(profile) {
+                    failures.push(format!(
+                        "{name}: the general reader took {} of {balances} balance records ({balances_ppm} ppm, at most {} allowed)",
+                        s.general_balances,
+                        max_general_balances_ppm(profile)
                     ));
                 }
                 if vers_ppm > max_general_vers_ppm(profile) {
@@ -127,4 +144,35 @@ fn every_profile_reads_on_the_hot_path() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A ledger of mostly balance records (`--period-pairs`, as a municipal SIE 3 or 4 export
+/// with a period balance per account and ansvar writes it) is read on the hot path in every
+/// profile's forms, whole and streamed.
+#[test]
+fn balance_heavy_files_read_on_the_hot_path() {
+    for profile in Profile::ALL {
+        let mut spec = LedgerSpec::new(profile, 2_000, 17, 2023);
+        spec.period_pairs = Some(2_000);
+        let mut bytes = Vec::new();
+        write_ledger(&spec, &mut bytes).expect("in memory");
+        let name = format!("{profile}-balances.se");
+        let parsed = parse(&bytes, &ParseOptions::new(&name));
+        assert!(
+            parsed.diagnostics.is_empty(),
+            "{name}: {:?}",
+            parsed.diagnostics.first()
+        );
+        let s = parsed.stats;
+        let file = &parsed.file;
+        let written = (file.period_balances.len() + file.period_budgets.len()) as u64;
+        // 2 000 draws of (account, ansvar), 24 lines each for every pair drawn (a small
+        // company chart gives the same pair more often: Fortnox's about 1 600 pairs).
+        assert!(written > 24 * 1_000, "{name}: {written} period records");
+        assert_eq!(s.general_balances, 0, "{name}: {s:?}");
+        assert!(s.hot_balances >= written, "{name}: {s:?}");
+        let mut reader = SieReader::new(&bytes[..], &ParseOptions::new(&name));
+        while reader.next_voucher().is_some() {}
+        assert_eq!(reader.stats(), s, "{name}: the streaming reader's paths");
+    }
 }

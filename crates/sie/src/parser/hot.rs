@@ -4,6 +4,7 @@
 //! reader, which reads it as if the hot path had never tried.
 
 use super::*;
+use crate::date::Period;
 use crate::scan::{self, Classes, Mask};
 use crate::vouchers::{pack_date, Pair, Row, ZERO_QUANTITY_FLAG};
 /// An object pair as the hot path finds it: the dimension number and the offsets of the
@@ -127,6 +128,68 @@ pub(super) enum Label {
     Row(RowKind, usize),
     /// `#VER`.
     Ver,
+    /// A balance record outside vouchers, with the label's length.
+    Balance(BalanceKind, usize),
+}
+
+/// The balance records the hot path reads (exporters write thousands of them ahead of the
+/// vouchers, and a SIE 2 or 3 file is nothing else): `#IB`, `#UB`, `#RES`
+/// (`year account amount [quantity]`), `#OIB`, `#OUB` (`year account [{objects}] amount
+/// [quantity]`) and `#PSALDO`, `#PBUDGET` (`year period account [{objects}] amount
+/// [quantity]`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum BalanceKind {
+    /// `#IB`.
+    Opening,
+    /// `#UB`.
+    Closing,
+    /// `#RES`.
+    Result,
+    /// `#OIB`.
+    ObjectOpening,
+    /// `#OUB`.
+    ObjectClosing,
+    /// `#PSALDO`.
+    Period,
+    /// `#PBUDGET`.
+    Budget,
+}
+
+impl BalanceKind {
+    /// Whether the record has a period after the year.
+    fn has_period(self) -> bool {
+        matches!(self, BalanceKind::Period | BalanceKind::Budget)
+    }
+
+    /// Whether the record may have an object list after the account.
+    fn may_have_list(self) -> bool {
+        !matches!(
+            self,
+            BalanceKind::Opening | BalanceKind::Closing | BalanceKind::Result
+        )
+    }
+}
+
+/// A year index as the hot path takes it: an optional `-` and one to nine digits; `None`
+/// for any other form (`+1`, say), which the general path reads.
+#[inline(always)]
+fn small_year(tok: &[u8]) -> Option<i32> {
+    let (neg, digits) = match tok {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, tok),
+    };
+    if digits.is_empty() || digits.len() > 9 {
+        return None;
+    }
+    let mut v = 0i32;
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + i32::from(d);
+    }
+    Some(if neg { -v } else { v })
 }
 
 /// The masks of one line (bits past its end clear) that the hot path reads tokens with, and
@@ -352,6 +415,112 @@ pub(super) fn pad32(pad: &Pad, i: usize) -> [u128; 2] {
     ]
 }
 
+/// The object list whose `{` is at `list_open` (a line of the hot path): its pairs, as
+/// (dimension, dimension token, id token) with offsets from the `{`, written to `pairs`;
+/// returns their number and the position after the `}`. `None` for anything unusual (more
+/// than four pairs, a dimension that is not one to nine digits, a backslash, a brace in a
+/// token), which the general path reads.
+#[inline(always)]
+pub(super) fn list_pairs<M: Mask>(
+    t: &Tokens<'_, M>,
+    list_open: usize,
+    pairs: &mut [PairToks; 4],
+) -> Option<(usize, usize)> {
+    let len = t.len;
+    let id_end = t.space | t.brace;
+    let mut n = 0;
+    let mut i = list_open + 1;
+    loop {
+        i = t.nonspace.next(i);
+        if i >= len {
+            return None;
+        }
+        if t.brace.has(i) {
+            if t.byte(i) != b'}' {
+                return None;
+            }
+            return Some((n, i + 1));
+        }
+        if n == pairs.len() {
+            return None;
+        }
+        // The dimension: one to nine digits, plain (`1`) or quoted (`"1"`, as Unit4,
+        // Raindance and BL Administration write it), then a space.
+        let (ds, de, after);
+        if t.quote.has(i) {
+            if t.byte(i) != b'"' {
+                return None;
+            }
+            let close = t.closing_quote(i)?;
+            (ds, de, after) = (i + 1, close, close + 1);
+        } else {
+            ds = i;
+            de = t.word_end.next(ds);
+            after = de;
+        }
+        if de == ds || de - ds > 9 || !t.space.has(after) {
+            return None;
+        }
+        let mut dim: u32 = 0;
+        for &b in &t.pad[ds..de] {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            dim = dim * 10 + u32::from(d);
+        }
+        // The object id: quoted or a plain word, then a space or the `}`.
+        let s = t.nonspace.next(after);
+        let (os, oe);
+        if t.quote.has(s) {
+            if t.byte(s) != b'"' {
+                return None;
+            }
+            let close = t.closing_quote(s)?;
+            os = s + 1;
+            oe = close;
+            i = oe + 1;
+        } else {
+            os = s;
+            oe = t.word_end.next(s);
+            if oe == os {
+                return None;
+            }
+            i = oe;
+        }
+        if !id_end.has(i) || t.byte(i) == b'{' {
+            return None;
+        }
+        // Offsets from the `{` of a line under 128 bytes fit a byte.
+        let rel = |x: usize| (x - list_open) as u8;
+        pairs[n] = PairToks {
+            dim,
+            ds: rel(ds),
+            de: rel(de),
+            os: rel(os),
+            oe: rel(oe),
+        };
+        n += 1;
+    }
+}
+
+/// The balance record whose label (after its `#`) starts `rest`, followed by a space or
+/// tab: the kind and the label's length with its `#`.
+#[inline(always)]
+fn balance_label(rest: &[u8]) -> Option<Label> {
+    let (kind, len) = match rest {
+        [b'P', b'S', b'A', b'L', b'D', b'O', b' ' | b'\t', ..] => (BalanceKind::Period, 7),
+        [b'P', b'B', b'U', b'D', b'G', b'E', b'T', b' ' | b'\t', ..] => (BalanceKind::Budget, 8),
+        [b'I', b'B', b' ' | b'\t', ..] => (BalanceKind::Opening, 3),
+        [b'U', b'B', b' ' | b'\t', ..] => (BalanceKind::Closing, 3),
+        [b'R', b'E', b'S', b' ' | b'\t', ..] => (BalanceKind::Result, 4),
+        [b'O', b'I', b'B', b' ' | b'\t', ..] => (BalanceKind::ObjectOpening, 4),
+        [b'O', b'U', b'B', b' ' | b'\t', ..] => (BalanceKind::ObjectClosing, 4),
+        _ => return None,
+    };
+    Some(Label::Balance(kind, len))
+}
+
 impl Core {
     /// The interning key of `pad[start..end]` (a token of a line of the hot path) when it is
     /// shorter than 16 bytes, from one unaligned 16-byte load.
@@ -416,6 +585,11 @@ impl Core {
                 Label::Row(RowKind::Removed, 7)
             }
             (VerState::None, [b'#', b'V', b'E', b'R', b' ' | b'\t', ..]) => Label::Ver,
+            (VerState::None, [b'#', rest @ ..]) => match balance_label(rest) {
+                // A fork stops before any record but a voucher's (see `parallel`).
+                Some(label) if self.fork.is_none() => label,
+                _ => return false,
+            },
             _ => return false,
         };
         // The masks cover one byte more than the line, so that every position the readers
@@ -464,6 +638,9 @@ impl Core {
         match label {
             Label::Row(kind, label_len) => self.fast_row(pad, len, lead, kind, label_len, &t),
             Label::Ver => self.fast_ver(pad, len, lead, &t),
+            Label::Balance(kind, label_len) => {
+                self.fast_balance(pad, len, lead, kind, label_len, &t)
+            }
         }
     }
 
@@ -492,102 +669,24 @@ impl Core {
         if list_open >= len || t.byte(list_open) != b'{' {
             return false;
         }
-        let mut i = list_open + 1;
         // Object list pairs up to the `}`: (dimension, dimension token, id token) as offsets
         // into `line`. Anything unusual goes to the general path. A list written exactly as
         // the last row's (the rows of a voucher often share their objects) is not read again.
         let mut pairs = [PairToks::default(); 4];
-        let mut n = 0;
         let same_as_prev = self.prev_list.matches(pad, len, list_open);
-        if same_as_prev {
+        let (n, list_close) = if same_as_prev {
             let prev = &self.prev_list;
-            n = prev.n;
             pairs = prev.pairs;
-            i = list_open + prev.len;
+            (prev.n, list_open + prev.len)
         } else {
-            let id_end = t.space | t.brace;
-            loop {
-                i = t.nonspace.next(i);
-                if i >= len {
-                    return false;
-                }
-                if t.brace.has(i) {
-                    if t.byte(i) != b'}' {
-                        return false;
-                    }
-                    i += 1;
-                    break;
-                }
-                if n == pairs.len() {
-                    return false;
-                }
-                // The dimension: one to nine digits, plain (`1`) or quoted (`"1"`, as
-                // Unit4, Raindance and BL Administration write it), then a space.
-                let (ds, de, after);
-                if t.quote.has(i) {
-                    if t.byte(i) != b'"' {
-                        return false;
-                    }
-                    let Some(close) = t.closing_quote(i) else {
-                        return false;
-                    };
-                    (ds, de, after) = (i + 1, close, close + 1);
-                } else {
-                    ds = i;
-                    de = t.word_end.next(ds);
-                    after = de;
-                }
-                if de == ds || de - ds > 9 || !t.space.has(after) {
-                    return false;
-                }
-                let mut dim: u32 = 0;
-                for &b in &line[ds..de] {
-                    let d = b.wrapping_sub(b'0');
-                    if d > 9 {
-                        return false;
-                    }
-                    dim = dim * 10 + u32::from(d);
-                }
-                // The object id: quoted or a plain word, then a space or the `}`.
-                let s = t.nonspace.next(after);
-                let (os, oe);
-                if t.quote.has(s) {
-                    if t.byte(s) != b'"' {
-                        return false;
-                    }
-                    let Some(close) = t.closing_quote(s) else {
-                        return false;
-                    };
-                    os = s + 1;
-                    oe = close;
-                    i = oe + 1;
-                } else {
-                    os = s;
-                    oe = t.word_end.next(s);
-                    if oe == os {
-                        return false;
-                    }
-                    i = oe;
-                }
-                if !id_end.has(i) || t.byte(i) == b'{' {
-                    return false;
-                }
-                // Offsets from the `{` of a line under 128 bytes fit a byte.
-                let rel = |x: usize| (x - list_open) as u8;
-                pairs[n] = PairToks {
-                    dim,
-                    ds: rel(ds),
-                    de: rel(de),
-                    os: rel(os),
-                    oe: rel(oe),
-                };
-                n += 1;
+            match list_pairs(t, list_open, &mut pairs) {
+                Some(read) => read,
+                None => return false,
             }
-        }
-        let list_close = i;
+        };
         // Amount: [-]digits[.d[d]], at most 15 integer digits (no overflow possible), then a
         // space or the end of the line.
-        let amount_start = t.nonspace.next(i);
+        let amount_start = t.nonspace.next(list_close);
         let amount_end = t.space_or_end.next(amount_start);
         let Some(amount) = fast_amount(pad, amount_start, amount_end) else {
             return false;
@@ -596,7 +695,7 @@ impl Core {
         // general reader takes them); anything after them: general path.
         let mut date = None;
         let mut toks = [Tok::NONE; 4];
-        i = t.nonspace.next(amount_end);
+        let mut i = t.nonspace.next(amount_end);
         for slot in &mut toks {
             if i >= len {
                 break;
@@ -712,6 +811,199 @@ impl Core {
         self.file
             .vouchers
             .text_and_extra(text, quantity, signature, None)
+    }
+
+    /// Fast path for the balance records ([`BalanceKind`]) with plain words or quoted texts
+    /// and an object list as voucher rows write it, outside a voucher and outside a fork.
+    /// Returns false (having changed nothing) when the line needs the general path, which
+    /// also gives every diagnostic (a period outside its year among them).
+    #[inline(never)]
+    pub(super) fn fast_balance<M: Mask>(
+        &mut self,
+        pad: &Pad,
+        len: usize,
+        lead: usize,
+        kind: BalanceKind,
+        label_len: usize,
+        t: &Tokens<'_, M>,
+    ) -> bool {
+        let line = &pad[..len];
+        // Pass 1: find the tokens without side effects.
+        let mut i = t.nonspace.next(lead + label_len + 1);
+        if i >= len {
+            return false;
+        }
+        let Some((year_tok, next)) = t.token(i) else {
+            return false;
+        };
+        let Some(year) = small_year(&line[year_tok.0..year_tok.1]) else {
+            return false;
+        };
+        i = t.nonspace.next(next);
+        let mut period_tok = Tok::NONE;
+        let mut period = None;
+        if kind.has_period() {
+            if i >= len {
+                return false;
+            }
+            let Some((tok, next)) = t.token(i) else {
+                return false;
+            };
+            let Some(p) = Period::parse(&line[tok.0..tok.1]) else {
+                return false;
+            };
+            period = Some(p);
+            period_tok = Tok::new(tok);
+            i = t.nonspace.next(next);
+        }
+        if i >= len {
+            return false;
+        }
+        let Some((acc, next)) = t.token(i) else {
+            return false;
+        };
+        i = t.nonspace.next(next);
+        // The object list (the general path takes a brace in place of the account, or a
+        // list where none may stand, and says what is wrong).
+        let mut pairs = [PairToks::default(); 4];
+        let mut n = 0;
+        let mut list_open = None;
+        if i < len && t.brace.has(i) {
+            if !kind.may_have_list() || t.byte(i) != b'{' {
+                return false;
+            }
+            let Some((read, after)) = list_pairs(t, i, &mut pairs) else {
+                return false;
+            };
+            if after < len && !t.space.has(after) {
+                return false;
+            }
+            list_open = Some(i);
+            n = read;
+            i = t.nonspace.next(after);
+        }
+        if i >= len {
+            return false;
+        }
+        let amount_start = i;
+        let amount_end = t.space_or_end.next(amount_start);
+        let Some(amount) = fast_amount(pad, amount_start, amount_end) else {
+            return false;
+        };
+        // An optional quantity, and nothing after it.
+        i = t.nonspace.next(amount_end);
+        let mut quantity_tok = Tok::NONE;
+        if i < len {
+            let Some((tok, next)) = t.token(i) else {
+                return false;
+            };
+            quantity_tok = Tok::new(tok);
+            if t.nonspace.next(next) < len {
+                return false;
+            }
+        }
+        let quantity = match quantity_tok.get() {
+            Some((s, e, _)) if e > s => match small_quantity(&line[s..e]) {
+                Some(q) => Some(q),
+                None => match Quantity::parse(&line[s..e]) {
+                    Ok(q) => Some(q),
+                    Err(_) => return false,
+                },
+            },
+            _ => None,
+        };
+        // `#PSALDO` of a period outside its year: the general path warns.
+        if let (BalanceKind::Period, Some(p)) = (kind, period) {
+            if let Some(fy) = self.file.fiscal_year(year) {
+                if p < fy.start.period() || p > fy.end.period() {
+                    return false;
+                }
+            }
+        }
+
+        // Pass 2: commit, interning in the general path's order (account, then objects).
+        self.stats.hot_balances += 1;
+        if self.ksumma.active {
+            let mut w = self.ksumma.line_writer();
+            w.token(pad, lead, lead + label_len);
+            w.token(pad, year_tok.0, year_tok.1);
+            if let Some((s, e, _)) = period_tok.get() {
+                w.token(pad, s, e);
+            }
+            w.token(pad, acc.0, acc.1);
+            if let Some(open) = list_open {
+                for p in &pairs[..n] {
+                    let at = |o: u8| open + usize::from(o);
+                    w.token(pad, at(p.ds), at(p.de));
+                    w.token(pad, at(p.os), at(p.oe));
+                }
+            }
+            w.token(pad, amount_start, amount_end);
+            if let Some((s, e, _)) = quantity_tok.get() {
+                w.token(pad, s, e);
+            }
+            self.ksumma.pos += w.k;
+        }
+        let account_id = self.intern_at(pad, acc.0, acc.1);
+        let account = self.sym(account_id).clone();
+        let mut objects = ObjectList::new();
+        if let Some(open) = list_open {
+            for p in &pairs[..n] {
+                let at = |o: u8| open + usize::from(o);
+                let id = self.intern_at(pad, at(p.os), at(p.oe));
+                objects.push(p.dim, self.sym(id).clone());
+            }
+        }
+        let line = self.line_no;
+        let file = &mut self.file;
+        match (kind, period) {
+            (BalanceKind::Period | BalanceKind::Budget, Some(period)) => {
+                let b = PeriodBalance {
+                    year,
+                    period,
+                    account,
+                    objects,
+                    amount,
+                    quantity,
+                    line,
+                };
+                if kind == BalanceKind::Period {
+                    file.period_balances.push(b);
+                } else {
+                    file.period_budgets.push(b);
+                }
+            }
+            (BalanceKind::ObjectOpening | BalanceKind::ObjectClosing, _) => {
+                let b = ObjectBalance {
+                    year,
+                    account,
+                    objects,
+                    amount,
+                    quantity,
+                    line,
+                };
+                if kind == BalanceKind::ObjectOpening {
+                    file.object_opening_balances.push(b);
+                } else {
+                    file.object_closing_balances.push(b);
+                }
+            }
+            _ => {
+                let b = Balance {
+                    year,
+                    account,
+                    amount,
+                    quantity,
+                    line,
+                };
+                match kind {
+                    BalanceKind::Opening => file.opening_balances.push(b),
+                    BalanceKind::Closing => file.closing_balances.push(b),
+                    _ => file.results.push(b),
+                }
+            }
+        }
+        true
     }
 
     /// Fast path for `#VER series number date [text [registered [signature]]]` with plain
@@ -1047,6 +1339,96 @@ mod tests {
     }
 
     /// Pieces of voucher rows and `#VER` lines, valid and not.
+    /// A file with `lines` among its header's balances (after `#RAR`, the chart and the
+    /// objects, before a voucher), inside `#KSUMMA`.
+    fn balances_around(lines: &str) -> String {
+        format!(
+            "#FLAGGA 0\n#KSUMMA\n#RAR 0 20230101 20231231\n#RAR -1 20220101 20221231\n#KONTO 3010 \"x\"\n#KONTO 1910 \"y\"\n#DIM 1 \"Ansvar\"\n#OBJEKT 1 \"10\" \"a\"\n#IB 0 1910 1.00\n{lines}\n#PSALDO 0 202301 3010 {{1 \"10\"}} -5.00\n#VER A 1 20230101\n{{\n#TRANS 3010 {{}} 5\n#TRANS 1910 {{}} -5\n}}\n#KSUMMA 1\n"
+        )
+    }
+
+    #[test]
+    fn fast_balances_read_as_the_general_path() {
+        let lines = [
+            "#IB 0 1910 1000.00",
+            "#IB -1 1910 -990.00 5",
+            "#IB\t0\t1220\t    219292",
+            "#IB      0  1010           1000.00",
+            "#UB 0 1910 550",
+            "#UB 0 1910 550 \"\"",
+            "#RES 0 3010 -104320.00",
+            "#RES \"0\" \"3010\" 7",
+            "#OIB 0 1910 {1 \"10\"} 640.00",
+            "#OUB     0  1700   {1 \"1\"}          640.00",
+            "#OUB 0 1700 100.00",
+            "#PSALDO 0 202301 3010 {} -104320.00",
+            "#PSALDO\t0\t202301\t3010\t{ }\t4667\t\"\"",
+            "#PSALDO 0 202301 3010 {1 \"10\"} 1111.00",
+            "#PSALDO -1 202212 3010 {\"1\" \"Nord\" \"6\" \"5007\"} -1.5",
+            "#PSALDO 0 202301 3010 {1 10 6 P1 20 350} 2 3.5",
+            "#PSALDO 0 202301 3010 100.00",
+            "#PBUDGET 0 202301 3010 {} 100.00",
+            "#PBUDGET -1 202301 3010 {1 \"10\"} -100.00 0",
+            "#PBUDGET  0 202301 3010 {1         YK} 2.5",
+            "#PSALDO 0 202301 \"\" {} 1",
+            "#PSALDO 0 202301 3010 {1 \"\"} 1",
+            "#PSALDO 0 202301 3010 {1 \"\u{d6}st\"} 1",
+            // The general path's, each for its own reason.
+            "#PSALDO 0 202401 3010 {} 1",
+            "#PSALDO 0 202313 3010 {} 1",
+            "#PSALDO 0 2023 3010 {} 1",
+            "#PSALDO x 202301 3010 {} 1",
+            "#PSALDO +0 202301 3010 {} 1",
+            "#PSALDO 0 202301 3010 {} 1 2 3",
+            "#PSALDO 0 202301 3010 {} 1,5",
+            "#PSALDO 0 202301 3010 {} \"1\"",
+            "#PSALDO 0 202301 3010 {} 1 x",
+            "#PSALDO 0 202301 3010 {1} 1",
+            "#PSALDO 0 202301 3010 {1 \"10\" 1",
+            "#PSALDO 0 202301 3010 {1 \"10\"}1",
+            "#PSALDO 0 202301 {1 \"10\"} 1",
+            "#PSALDO 0 202301 3010 {1 \"a\\\"b\"} 1",
+            "#PSALDO 0 202301 3010 {1 2 3 4 5 6 7 8 9 10} 1",
+            "#PSALDO 0 202301 3010 {}",
+            "#PSALDO 0 202301",
+            "#PSALDO",
+            "#PSALDO ",
+            "#IB 0 1910 {} 1",
+            "#IB 0 1910",
+            "#IB 0",
+            "#OIB 0 1910 {1 \"10\"}",
+            "#psaldo 0 202301 3010 {} 1",
+            "#PSALDOX 0 202301 3010 {} 1",
+            "#IBX 0 1910 1",
+            "#PSALDO 0 202301 3010 {} 12345678901234567",
+            "#PSALDO 0 202301 3010 {} 1.005",
+            "#PSALDO 0 202301 3010 {} 1 \"x y\"",
+        ];
+        for line in lines {
+            for eol in ["\n", "\r\n"] {
+                let text = balances_around(line).replace('\n', eol);
+                assert_fast_reads_as_general(&text, line);
+            }
+        }
+        // The usual forms are read by the hot path: every balance of this file.
+        let text = balances_around(&lines[..23].join("\n"));
+        let fast = read(&text, Feed::FastBuffer);
+        assert!(
+            fast.diagnostics.iter().all(|d| d.code == Code::Checksum),
+            "{:?}",
+            fast.diagnostics
+        );
+        assert_eq!(fast.stats.hot_balances, 25);
+        assert_eq!(fast.stats.general_balances, 0);
+        let general = read(&text, Feed::General);
+        assert_eq!(general.stats.general_balances, 25);
+        // Inside a voucher a balance record is the general path's (it closes the voucher
+        // with an error).
+        let text = "#FLAGGA 0\n#RAR 0 20230101 20231231\n#VER A 1 20230101\n{\n#PSALDO 0 202301 3010 {} 1\n}\n";
+        assert_fast_reads_as_general(text, "inside a voucher");
+        assert_eq!(read(text, Feed::FastBuffer).stats.hot_balances, 0);
+    }
+
     fn piece() -> impl proptest::strategy::Strategy<Value = &'static str> {
         use proptest::prelude::*;
         prop_oneof![
@@ -1112,6 +1494,23 @@ mod tests {
         ) {
             let row = format!("{lead}{label}{}", pieces.concat());
             assert_fast_reads_as_general(&voucher_around(&row), &row);
+        }
+
+        /// The same for balance records.
+        #[test]
+        fn random_balances_read_as_the_general_path(
+            label in proptest::prelude::prop_oneof![
+                proptest::prelude::Just("#PSALDO 0 202301 3010 "),
+                proptest::prelude::Just("#PBUDGET -1 202212 "),
+                proptest::prelude::Just("#PSALDO\t0\t202301\t3010\t{1 \"10\"}\t"),
+                proptest::prelude::Just("#OIB 0 1910 "), proptest::prelude::Just("#OUB "),
+                proptest::prelude::Just("#IB 0 "), proptest::prelude::Just("#UB -1 1910 "),
+                proptest::prelude::Just("#RES ")
+            ],
+            pieces in proptest::collection::vec(piece(), 0..16),
+        ) {
+            let line = format!("{label}{}", pieces.concat());
+            assert_fast_reads_as_general(&balances_around(&line), &line);
         }
 
         /// The same for `#VER` lines.

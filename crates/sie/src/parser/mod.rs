@@ -512,7 +512,7 @@ impl Core {
                 self.stop_fork();
                 return false;
             }
-            _ if is_balance_label(label) => {}
+            _ if is_balance_label(label) => self.stats.general_balances += 1,
             _ => self.header_records += 1,
         }
         if let Some(e) = split_err {
