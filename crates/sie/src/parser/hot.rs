@@ -170,6 +170,24 @@ impl BalanceKind {
     }
 }
 
+/// One to nine ASCII digits as a number (no overflow is possible); `None` for anything
+/// else.
+#[inline(always)]
+fn nine_digits(tok: &[u8]) -> Option<u32> {
+    if tok.is_empty() || tok.len() > 9 {
+        return None;
+    }
+    let mut v = 0u32;
+    for &b in tok {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + u32::from(d);
+    }
+    Some(v)
+}
+
 /// A year index as the hot path takes it: an optional `-` and one to nine digits; `None`
 /// for any other form (`+1`, say), which the general path reads.
 #[inline(always)]
@@ -178,17 +196,8 @@ fn small_year(tok: &[u8]) -> Option<i32> {
         [b'-', rest @ ..] => (true, rest),
         _ => (false, tok),
     };
-    if digits.is_empty() || digits.len() > 9 {
-        return None;
-    }
-    let mut v = 0i32;
-    for &b in digits {
-        let d = b.wrapping_sub(b'0');
-        if d > 9 {
-            return None;
-        }
-        v = v * 10 + i32::from(d);
-    }
+    // Nine digits are below 2^31.
+    let v = nine_digits(digits)? as i32;
     Some(if neg { -v } else { v })
 }
 
@@ -327,18 +336,26 @@ pub(super) fn fast_amount(pad: &Pad, start: usize, end: usize) -> Option<Amount>
 /// row), read without a call; `None` for any other form, which [`Quantity::parse`] reads.
 #[inline(always)]
 fn small_quantity(tok: &[u8]) -> Option<Quantity> {
-    if tok.is_empty() || tok.len() > 9 {
-        return None;
+    nine_digits(tok).map(|v| Quantity {
+        mantissa: i64::from(v),
+        scale: 0,
+    })
+}
+
+/// The optional quantity token `(start, end, quoted)` of a line of the hot path: `Ok(None)`
+/// when absent or empty, `Err(())` when the general path must read (and report) it.
+#[inline(always)]
+fn optional_quantity(
+    line: &[u8],
+    tok: Option<(usize, usize, bool)>,
+) -> Result<Option<Quantity>, ()> {
+    match tok {
+        Some((s, e, _)) if e > s => match small_quantity(&line[s..e]) {
+            Some(q) => Ok(Some(q)),
+            None => Quantity::parse(&line[s..e]).map(Some).map_err(|_| ()),
+        },
+        _ => Ok(None),
     }
-    let mut mantissa = 0i64;
-    for &b in tok {
-        let d = b.wrapping_sub(b'0');
-        if d > 9 {
-            return None;
-        }
-        mantissa = mantissa * 10 + i64::from(d);
-    }
-    Some(Quantity { mantissa, scale: 0 })
 }
 
 /// [`fast_amount`] one byte at a time: for the amounts longer than 16 bytes, and the
@@ -461,14 +478,7 @@ pub(super) fn list_pairs<M: Mask>(
         if de == ds || de - ds > 9 || !t.space.has(after) {
             return None;
         }
-        let mut dim: u32 = 0;
-        for &b in &t.pad[ds..de] {
-            let d = b.wrapping_sub(b'0');
-            if d > 9 {
-                return None;
-            }
-            dim = dim * 10 + u32::from(d);
-        }
+        let dim = nine_digits(&t.pad[ds..de])?;
         // The object id: quoted or a plain word, then a space or the `}`.
         let s = t.nonspace.next(after);
         let (os, oe);
@@ -719,15 +729,8 @@ impl Core {
                 }
             }
         }
-        let quantity = match quantity_tok {
-            Some((s, e, _)) if e > s => match small_quantity(&line[s..e]) {
-                Some(q) => Some(q),
-                None => match Quantity::parse(&line[s..e]) {
-                    Ok(q) => Some(q),
-                    Err(_) => return false,
-                },
-            },
-            _ => None,
+        let Ok(quantity) = optional_quantity(line, quantity_tok) else {
+            return false;
         };
         // Pass 2: commit.
         let acc_id = self.intern_account_at(pad, acc.0, acc.1);
@@ -902,15 +905,8 @@ impl Core {
                 return false;
             }
         }
-        let quantity = match quantity_tok.get() {
-            Some((s, e, _)) if e > s => match small_quantity(&line[s..e]) {
-                Some(q) => Some(q),
-                None => match Quantity::parse(&line[s..e]) {
-                    Ok(q) => Some(q),
-                    Err(_) => return false,
-                },
-            },
-            _ => None,
+        let Ok(quantity) = optional_quantity(line, quantity_tok.get()) else {
+            return false;
         };
         // `#PSALDO` of a period outside its year: the general path warns.
         if let (BalanceKind::Period, Some(p)) = (kind, period) {
